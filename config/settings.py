@@ -1,0 +1,256 @@
+"""Settings for every topology, driven by the environment (see the README's settings table).
+
+``SERVICES`` picks the services this process hosts (default: both, the monolith). Everything
+else follows from it: installed apps, databases, URL confs, how service clients reach providers.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+
+from config.env import ConfigurationError, env
+from services.projects.manifest import MANIFEST as PROJECTS
+from services.users.manifest import MANIFEST as USERS
+from shared.core.authentication.keys import (
+    ensure_dev_keypair,
+    load_public_key,
+    public_pem_from_private,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+KNOWN_SERVICES = {manifest.name: manifest for manifest in (USERS, PROJECTS)}
+
+# --- Environment and the hosted services -------------------------------------------------------
+
+DJANGO_ENV = env.choice("DJANGO_ENV", "development", ("development", "production"))
+PRODUCTION = DJANGO_ENV == "production"
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+if PRODUCTION and DEBUG:
+    raise ConfigurationError("DJANGO_DEBUG: must be false when DJANGO_ENV=production")
+
+SERVICES = env.list("SERVICES", default=KNOWN_SERVICES)
+for _name in SERVICES:
+    if _name not in KNOWN_SERVICES:
+        raise ConfigurationError(
+            f"SERVICES: unknown service {_name!r} (known: {', '.join(KNOWN_SERVICES)})"
+        )
+if not SERVICES:
+    raise ConfigurationError("SERVICES: name at least one service to host")
+HOSTED = [KNOWN_SERVICES[name] for name in KNOWN_SERVICES if name in SERVICES]
+SERVICE_NAME = "monolith" if len(HOSTED) == len(KNOWN_SERVICES) else "+".join(SERVICES)
+
+SECRET_KEY = env.str("DJANGO_SECRET_KEY") or (
+    None if PRODUCTION else "dev-only-insecure-secret-key-never-use-in-production"
+)
+if SECRET_KEY is None:
+    raise ConfigurationError("DJANGO_SECRET_KEY: required when DJANGO_ENV=production")
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+VAR_DIR = env.path("VAR_DIR", BASE_DIR / "var")
+
+# --- Apps, middleware, URLs --------------------------------------------------------------------
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "shared.core",
+    *[app for manifest in HOSTED for app in (*manifest.extra_apps, manifest.app)],
+]
+# simplejwt's TokenUser imports auth models, so auth is installed everywhere; the user model is
+# the users service's only where that service is hosted.
+AUTH_USER_MODEL = "users.User" if USERS in HOSTED else "auth.User"
+
+MIDDLEWARE = [
+    "shared.core.middleware.request_id.RequestIdMiddleware",
+    "shared.core.middleware.error_envelope.ErrorEnvelopeMiddleware",
+    "shared.core.middleware.body_size.BodySizeLimitMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.common.CommonMiddleware",
+]
+ROOT_URLCONF = "config.urls"
+HOSTED_URLCONFS = [manifest.urlconf for manifest in HOSTED]
+WSGI_APPLICATION = "config.wsgi.application"
+APPEND_SLASH = False
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+USE_TZ = True
+TIME_ZONE = "UTC"
+LANGUAGE_CODE = "en-us"
+USE_I18N = False
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+WHITENOISE_USE_FINDERS = True
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+    }
+]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Databases: one per service ----------------------------------------------------------------
+
+
+def _database(variable: str, default_url: str) -> dict:
+    url = env.str(variable, default_url) or default_url
+    try:
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    except Exception as exc:  # dj-database-url raises several types for a bad URL
+        raise ConfigurationError(f"{variable}: not a usable database URL ({exc})") from None
+    if config["ENGINE"].endswith("sqlite3"):
+        Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        config["CONN_MAX_AGE"] = 0
+    return config
+
+
+# "default" stays empty on purpose: every query must be routed to a service's own alias.
+DATABASES: dict[str, dict] = {"default": {}}
+for _manifest in HOSTED:
+    DATABASES[_manifest.database_alias] = _database(
+        _manifest.database_url_variable,
+        f"sqlite:///{VAR_DIR / 'db' / f'{_manifest.name}.sqlite3'}",
+    )
+DATABASE_ROUTERS = ["shared.core.db.router.ServiceDatabaseRouter"]
+# Django's own apps live with the user model (users), or with the only hosted service.
+_FRAMEWORK_ALIAS = USERS.database_alias if USERS in HOSTED else HOSTED[0].database_alias
+DATABASE_APP_ROUTES = {
+    "auth": _FRAMEWORK_ALIAS,
+    "contenttypes": _FRAMEWORK_ALIAS,
+    "token_blacklist": USERS.database_alias,
+    **{manifest.name: manifest.database_alias for manifest in HOSTED},
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Authentication: RS256 JWTs; only the users service holds the private key ------------------
+
+JWT_ISSUER = env.str("JWT_ISSUER", "users")
+JWT_AUDIENCE = env.str("JWT_AUDIENCE", "api")
+JWT_DEV_KEYS_DIR = env.path("JWT_DEV_KEYS_DIR", VAR_DIR / "keys")
+JWT_PRIVATE_KEY = env.file_or_value("JWT_PRIVATE_KEY")
+JWT_PUBLIC_KEY = env.file_or_value("JWT_PUBLIC_KEY")
+
+if USERS in HOSTED:
+    if JWT_PRIVATE_KEY is None:
+        if PRODUCTION:
+            raise ConfigurationError(
+                "JWT_PRIVATE_KEY: required for the users service when DJANGO_ENV=production "
+                "(or set JWT_PRIVATE_KEY_FILE)"
+            )
+        JWT_PRIVATE_KEY, _ = ensure_dev_keypair(JWT_DEV_KEYS_DIR)
+    try:
+        _derived_public = public_pem_from_private(JWT_PRIVATE_KEY)
+    except (ValueError, TypeError):
+        raise ConfigurationError("JWT_PRIVATE_KEY: not a PEM-encoded RSA private key") from None
+    JWT_PUBLIC_KEY = JWT_PUBLIC_KEY or _derived_public
+elif JWT_PRIVATE_KEY is not None:
+    raise ConfigurationError("JWT_PRIVATE_KEY: only the users service may hold the private key")
+elif JWT_PUBLIC_KEY is None:
+    if PRODUCTION:
+        raise ConfigurationError(
+            "JWT_PUBLIC_KEY: required when the users service is not hosted here "
+            "(or set JWT_PUBLIC_KEY_FILE)"
+        )
+    JWT_PUBLIC_KEY = ensure_dev_keypair(JWT_DEV_KEYS_DIR)[1]
+try:
+    load_public_key(JWT_PUBLIC_KEY)
+except (ValueError, TypeError):
+    raise ConfigurationError("JWT_PUBLIC_KEY: not a PEM-encoded RSA public key") from None
+
+SIMPLE_JWT = {
+    "ALGORITHM": "RS256",
+    "SIGNING_KEY": JWT_PRIVATE_KEY,
+    "VERIFYING_KEY": JWT_PUBLIC_KEY,
+    "AUDIENCE": JWT_AUDIENCE,
+    "ISSUER": JWT_ISSUER,
+    "ACCESS_TOKEN_LIFETIME": timedelta(seconds=env.int("JWT_ACCESS_TTL_SECONDS", 300, minimum=1)),
+    "REFRESH_TOKEN_LIFETIME": timedelta(
+        seconds=env.int("JWT_REFRESH_TTL_SECONDS", 86400, minimum=1)
+    ),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": False,
+    "USER_ID_FIELD": "uuid",
+    "USER_ID_CLAIM": "sub",
+    "AUTH_HEADER_TYPES": ("Bearer",),
+    "AUTH_TOKEN_CLASSES": ("shared.core.authentication.tokens.AccessToken",),
+    "TOKEN_USER_CLASS": "shared.core.authentication.principal.Principal",
+}
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": f"django.contrib.auth.password_validation.{name}"}
+    for name in (
+        "UserAttributeSimilarityValidator",
+        "MinimumLengthValidator",
+        "CommonPasswordValidator",
+        "NumericPasswordValidator",
+    )
+]
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "shared.core.authentication.authentication.StatelessJWTAuthentication"
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "shared.core.utils.negotiation.LenientContentNegotiation",
+    "DEFAULT_PAGINATION_CLASS": "shared.core.utils.pagination.StandardPagination",
+    "PAGE_SIZE": 20,
+    "EXCEPTION_HANDLER": "shared.core.exceptions.handler.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+# --- Service clients: in-process when the provider is hosted here --------------------------------
+
+SERVICE_CLIENTS = {
+    manifest.name: manifest.local_client for manifest in HOSTED if manifest.local_client is not None
+}
+
+# --- OpenAPI -----------------------------------------------------------------------------------
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Split-ready API",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {
+        "urls": [
+            {"name": manifest.name, "url": f"/api/schema/{manifest.name}/?format=json"}
+            for manifest in KNOWN_SERVICES.values()
+        ],
+    },
+}
+
+# --- Logging: one JSON object per line ----------------------------------------------------------
+
+LOG_LEVEL = env.choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "context": {"()": "shared.core.logging.json.RequestContextFilter", "service": SERVICE_NAME}
+    },
+    "formatters": {"json": {"()": "shared.core.logging.json.JsonFormatter"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["context"],
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.server": {"level": "WARNING"},  # runserver's own access lines; ours are JSON
+        "django.request": {"level": "ERROR"},  # 4xx are answered and logged by the access log
+    },
+}

@@ -1,0 +1,119 @@
+"""Projects API views: validate input, call the service, render. No rules live here."""
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import Serializer
+
+from services.projects.api import serializers as s
+from services.projects.services.project_service import ProjectService
+from shared.core.utils.pagination import StandardPagination
+
+DEGRADED_HEADER = "X-Degraded"
+EXPAND_PARAMETER = OpenApiParameter(
+    "expand", str, description="Comma-separated; `owner` adds the owner's summary."
+)
+
+
+def validated(serializer_class: type[Serializer], data: Any, *, partial: bool = False) -> dict:
+    serializer = serializer_class(data=data, partial=partial)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def wants_owner(request: Request) -> bool:
+    values = request.query_params.getlist("expand")
+    return "owner" in {part.strip() for value in values for part in value.split(",")}
+
+
+class ProjectViewSet(viewsets.ViewSet):
+    lookup_field = "project_uuid"
+
+    @extend_schema(
+        parameters=[s.ProjectListQuerySerializer, EXPAND_PARAMETER],
+        responses={200: s.ProjectSerializer(many=True)},
+    )
+    def list(self, request: Request) -> Response:
+        filters = validated(s.ProjectListQuerySerializer, request.query_params)
+        service = ProjectService()
+        projects = service.list_projects(actor_uuid=request.user.uuid, **filters)
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(projects, request, view=self) or []
+        if not wants_owner(request):
+            return paginator.get_paginated_response([s.project_data(p) for p in page])
+        lookup = service.owners_of(projects=page)
+        response = paginator.get_paginated_response(
+            [s.project_data(p, owners=lookup.owners) for p in page]
+        )
+        return _degraded(response, lookup.degraded)
+
+    @extend_schema(request=s.ProjectWriteSerializer, responses={201: s.ProjectSerializer})
+    def create(self, request: Request) -> Response:
+        data = validated(s.ProjectWriteSerializer, request.data)
+        project = ProjectService().create_project(actor_uuid=request.user.uuid, **data)
+        return Response(s.project_data(project), status=status.HTTP_201_CREATED)
+
+    @extend_schema(parameters=[EXPAND_PARAMETER], responses={200: s.ProjectSerializer})
+    def retrieve(self, request: Request, project_uuid: str) -> Response:
+        service = ProjectService()
+        project = service.get_project(actor_uuid=request.user.uuid, project_uuid=project_uuid)
+        if not wants_owner(request):
+            return Response(s.project_data(project))
+        lookup = service.owners_of(projects=[project])
+        return _degraded(Response(s.project_data(project, owners=lookup.owners)), lookup.degraded)
+
+    @extend_schema(request=s.ProjectWriteSerializer, responses={200: s.ProjectSerializer})
+    def update(self, request: Request, project_uuid: str) -> Response:
+        return self._update(request, project_uuid, partial=False)
+
+    @extend_schema(request=s.ProjectWriteSerializer, responses={200: s.ProjectSerializer})
+    def partial_update(self, request: Request, project_uuid: str) -> Response:
+        return self._update(request, project_uuid, partial=True)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request: Request, project_uuid: str) -> Response:
+        ProjectService().delete_project(actor_uuid=request.user.uuid, project_uuid=project_uuid)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _update(self, request: Request, project_uuid: str, *, partial: bool) -> Response:
+        # PUT requires a name; on both verbs omitted optional fields keep their values.
+        data = validated(s.ProjectWriteSerializer, request.data, partial=True)
+        if not partial and "name" not in data:
+            validated(s.ProjectWriteSerializer, request.data)  # reports the missing name
+        project = ProjectService().update_project(
+            actor_uuid=request.user.uuid, project_uuid=project_uuid, **data
+        )
+        return Response(s.project_data(project))
+
+
+class ProjectMemberViewSet(viewsets.ViewSet):
+    @extend_schema(responses={200: s.MemberSerializer(many=True)})
+    def list(self, request: Request, project_uuid: str) -> Response:
+        result = ProjectService().list_members(
+            actor_uuid=request.user.uuid, project_uuid=project_uuid
+        )
+        return _degraded(Response([s.member_data(m) for m in result.members]), result.degraded)
+
+    @extend_schema(request=s.AddMemberSerializer, responses={201: s.MemberSerializer})
+    def create(self, request: Request, project_uuid: str) -> Response:
+        data = validated(s.AddMemberSerializer, request.data)
+        member = ProjectService().add_member(
+            actor_uuid=request.user.uuid, project_uuid=project_uuid, email=data["email"]
+        )
+        return Response(s.member_data(member), status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request: Request, project_uuid: str, user_uuid: str) -> Response:
+        ProjectService().remove_member(
+            actor_uuid=request.user.uuid, project_uuid=project_uuid, user_uuid=user_uuid
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _degraded(response: Response, degraded: bool) -> Response:
+    if degraded:
+        response[DEGRADED_HEADER] = "users"
+    return response

@@ -1,0 +1,1 @@
+"""The users service: accounts, credentials and the JWTs every other service trusts."""

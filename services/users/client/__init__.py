@@ -1,0 +1,1 @@
+"""The users service's own implementations of its client Protocol."""

@@ -1,0 +1,29 @@
+"""The in-process UsersClient: calls UserService and returns contract models, never ORM objects."""
+
+from collections.abc import Iterable
+from uuid import UUID
+
+from services.users.contracts.v1.schemas import UserSummary
+from services.users.models import User
+from services.users.services.user_service import UserService
+
+
+def _summary(user: User) -> UserSummary:
+    return UserSummary(uuid=user.uuid, display_name=user.display_name)
+
+
+class LocalUsersClient:
+    def __init__(self) -> None:
+        self._service = UserService()
+
+    def get_users(self, uuids: Iterable[UUID]) -> dict[UUID, UserSummary]:
+        wanted = set(uuids)
+        if not wanted:
+            return {}
+        return {user.uuid: _summary(user) for user in self._service.get_many(uuids=wanted)}
+
+    def get_user(self, uuid: UUID) -> UserSummary:
+        return _summary(self._service.get_active(uuid=uuid))
+
+    def find_by_email(self, email: str) -> UserSummary:
+        return _summary(self._service.find_active_by_email(email=email))

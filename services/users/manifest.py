@@ -1,0 +1,12 @@
+"""How the composition root hosts the users service."""
+
+from shared.core.manifest import ServiceManifest
+
+MANIFEST = ServiceManifest(
+    name="users",
+    app="services.users",
+    urlconf="services.users.api.urls",
+    public_prefixes=("/api/auth/", "/api/users/", "/.well-known/", "/api/schema/users/"),
+    extra_apps=("rest_framework_simplejwt.token_blacklist",),
+    local_client="services.users.client.local.LocalUsersClient",
+)

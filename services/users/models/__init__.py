@@ -1,0 +1,5 @@
+"""Models of the users service."""
+
+from services.users.models.user import User
+
+__all__ = ["User"]

@@ -1,0 +1,56 @@
+"""The account: logs in by email, known to other services only by its uuid."""
+
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from shared.core.models import UUIDModel
+
+DISPLAY_NAME_MAX_LENGTH = 100
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> "User":
+        email = email.strip().lower()
+        fields.setdefault("display_name", email.split("@", 1)[0][:DISPLAY_NAME_MAX_LENGTH])
+        user = self.model(email=email, **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> "User":
+        return self.create_user(email, password, is_staff=True, is_superuser=True, **fields)
+
+
+class User(UUIDModel, AbstractBaseUser, PermissionsMixin):
+    # Stored lower-cased, so the unique constraint is case-insensitive in effect.
+    email = models.EmailField(unique=True)
+    display_name = models.CharField(max_length=DISPLAY_NAME_MAX_LENGTH)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(email=Lower("email")),
+                name="user_email_lower_case",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.email

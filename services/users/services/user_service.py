@@ -1,0 +1,93 @@
+"""Accounts: registration, profile changes, deactivation and lookups for other services."""
+
+from collections.abc import Iterable
+from uuid import UUID
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from services.users.models import User
+from services.users.models.user import DISPLAY_NAME_MAX_LENGTH
+from services.users.services.token_service import TokenService
+from shared.core.exceptions import NotFoundError, ValidationError
+from shared.core.services import BaseService
+from shared.core.utils.validators import clean_text, normalize_email
+
+DB = "users"
+EMAIL_TAKEN = "A user with this email already exists."
+
+
+class UserService(BaseService[User]):
+    model = User
+    not_found_message = "User not found."
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return User.objects.using(DB).filter(is_active=True)
+
+    def register(self, *, email: str, password: str, display_name: str | None = None) -> User:
+        """Create an account; the email is unique in any case, even among deleted accounts."""
+        email = normalize_email(email)
+        name = clean_text(
+            display_name if display_name is not None else email.split("@", 1)[0],
+            field="display_name",
+            min_length=1,
+            max_length=DISPLAY_NAME_MAX_LENGTH,
+        )
+        user = User(email=email, display_name=name)
+        try:
+            validate_password(password, user=user)
+        except DjangoValidationError as error:
+            raise ValidationError(details={"password": list(error.messages)}) from None
+        user.set_password(password)
+        if User.objects.using(DB).filter(email=email).exists():
+            raise ValidationError.for_field("email", EMAIL_TAKEN)
+        try:
+            with transaction.atomic(using=DB):
+                user.save(using=DB)
+        except IntegrityError:  # a concurrent registration won the race
+            raise ValidationError.for_field("email", EMAIL_TAKEN) from None
+        return user
+
+    def get_active(self, *, uuid: UUID | str) -> User:
+        """An active account by uuid; unknown, malformed or deleted is NotFoundError."""
+        return self.get_by_uuid(uuid)
+
+    def is_active(self, *, uuid: UUID | str) -> bool:
+        return self.get_queryset().filter(uuid=uuid).exists()
+
+    def update_profile(self, *, actor_uuid: UUID, display_name: str | None = None) -> User:
+        """Change what a user may change about itself: its display name."""
+        user = self.get_active(uuid=actor_uuid)
+        if display_name is not None:
+            user.display_name = clean_text(
+                display_name, field="display_name", min_length=1, max_length=DISPLAY_NAME_MAX_LENGTH
+            )
+            user.save(using=DB, update_fields=["display_name"])
+        return user
+
+    def deactivate(self, *, actor_uuid: UUID) -> None:
+        """Delete an account: deactivate it (never a hard delete) and revoke its refresh tokens."""
+        with transaction.atomic(using=DB):
+            user = self.get_active(uuid=actor_uuid)
+            user.is_active = False
+            user.deactivated_at = timezone.now()
+            user.save(using=DB, update_fields=["is_active", "deactivated_at"])
+            TokenService().revoke_all(user=user)
+
+    def find_active_by_email(self, *, email: str) -> User:
+        """An active account by email, in any case; anything else is NotFoundError."""
+        try:
+            email = normalize_email(email)
+        except ValidationError:
+            raise NotFoundError(self.not_found_message) from None
+        user = self.get_queryset().filter(email=email).first()
+        if user is None:
+            raise NotFoundError(self.not_found_message)
+        return user
+
+    def get_many(self, *, uuids: Iterable[UUID], include_inactive: bool = False) -> list[User]:
+        """The accounts among ``uuids`` that exist (and are active, unless asked otherwise)."""
+        queryset = User.objects.using(DB) if include_inactive else self.get_queryset()
+        return list(queryset.filter(uuid__in=list(uuids)))

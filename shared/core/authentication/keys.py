@@ -1,0 +1,94 @@
+"""RSA key material for JWTs: dev key generation, PEM loading and the JWKS view of a public key."""
+
+import base64
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+PRIVATE_KEY_FILE = "jwt_private.pem"
+PUBLIC_KEY_FILE = "jwt_public.pem"
+
+
+def generate_rsa_keypair(bits: int = 2048) -> tuple[str, str]:
+    """A new RSA key pair as (private PEM, public PEM)."""
+    private_key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
+    private_pem = private_key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    return private_pem, public_pem_from_private(private_pem)
+
+
+def public_pem_from_private(private_pem: str) -> str:
+    private_key = serialization.load_pem_private_key(private_pem.encode(), password=None)
+    return (
+        private_key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+
+
+def ensure_dev_keypair(directory: Path) -> tuple[str, str]:
+    """Read the development key pair from ``directory``, creating it (mode 0600) on first use."""
+    private_path, public_path = directory / PRIVATE_KEY_FILE, directory / PUBLIC_KEY_FILE
+    if not private_path.exists():
+        directory.mkdir(parents=True, exist_ok=True)
+        private_pem, public_pem = generate_rsa_keypair()
+        _write_private(private_path, private_pem)
+        public_path.write_text(public_pem)
+    private_pem = private_path.read_text()
+    if not public_path.exists():
+        public_path.write_text(public_pem_from_private(private_pem))
+    return private_pem, public_path.read_text()
+
+
+def _write_private(path: Path, content: str) -> None:
+    # Created with 0600 from the start, so the key is never readable by others, not even briefly.
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(content)
+
+
+def load_public_key(public_pem: str) -> rsa.RSAPublicKey:
+    key = serialization.load_pem_public_key(public_pem.encode())
+    if not isinstance(key, rsa.RSAPublicKey):
+        raise ValueError("the JWT public key must be an RSA key")
+    return key
+
+
+def rsa_public_jwk(public_pem: str) -> dict[str, str]:
+    """The public key as a JWK (RFC 7517), without ``kid``."""
+    numbers = load_public_key(public_pem).public_numbers()
+    return {"kty": "RSA", "n": _b64_uint(numbers.n), "e": _b64_uint(numbers.e)}
+
+
+def jwk_thumbprint(public_pem: str) -> str:
+    """The RFC 7638 SHA-256 thumbprint of the key: its ``kid``."""
+    jwk = rsa_public_jwk(public_pem)
+    canonical = json.dumps({"e": jwk["e"], "kty": "RSA", "n": jwk["n"]}, separators=(",", ":"))
+    return _b64(hashlib.sha256(canonical.encode()).digest())
+
+
+def jwks_document(public_pem: str) -> dict[str, Any]:
+    """The JWKS document that publishes the verifying key."""
+    key = {
+        **rsa_public_jwk(public_pem),
+        "kid": jwk_thumbprint(public_pem),
+        "use": "sig",
+        "alg": "RS256",
+    }
+    return {"keys": [key]}
+
+
+def _b64_uint(value: int) -> str:
+    return _b64(value.to_bytes((value.bit_length() + 7) // 8, "big"))
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()

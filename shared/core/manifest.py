@@ -1,0 +1,24 @@
+"""ServiceManifest: what the composition root needs to know to host a service in a process."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ServiceManifest:
+    """One proto-service as the settings and the gateway see it."""
+
+    name: str  # also its app label and its database alias
+    app: str  # the Django app, e.g. "services.users"
+    urlconf: str  # its public and internal URL patterns
+    public_prefixes: tuple[str, ...]  # the gateway's routing table for this service
+    extra_apps: tuple[str, ...] = ()  # Django apps only this service needs
+    local_client: str | None = None  # factory of the in-process client other services use
+    needs: tuple[str, ...] = field(default=())  # providers whose clients this service calls
+
+    @property
+    def database_alias(self) -> str:
+        return self.name
+
+    @property
+    def database_url_variable(self) -> str:
+        return f"{self.name.upper()}_DATABASE_URL"
