@@ -6,7 +6,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 urlpatterns = [
     path("", include("shared.core.health.urls")),
-    path("api/docs/", SpectacularSwaggerView.as_view(), name="swagger-ui"),
+    # Swagger UI offers every service's document (SWAGGER_UI_SETTINGS["urls"]), wherever it lives.
+    path(
+        "api/docs/",
+        SpectacularSwaggerView.as_view(url=f"/api/schema/{settings.HOSTED[0].name}/"),
+        name="swagger-ui",
+    ),
 ]
 
 for manifest in settings.HOSTED:

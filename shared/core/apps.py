@@ -7,3 +7,7 @@ class CoreConfig(AppConfig):
     name = "shared.core"
     label = "core"
     verbose_name = "Shared core"
+
+    def ready(self) -> None:
+        # Registers the OpenAPI description of the JWT authentication with drf-spectacular.
+        from shared.core.authentication import openapi  # noqa: F401

@@ -1,0 +1,1 @@
+"""What other services may know of the projects service: versioned, pure Python (pydantic)."""

@@ -1,0 +1,143 @@
+"""config.settings: topologies follow from SERVICES, and bad settings fail with one clear line."""
+
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from config.env import ConfigurationError, Env
+from shared.core.authentication.keys import generate_rsa_keypair
+
+ROOT = Path(__file__).resolve().parent.parent
+SETTINGS_FILE = ROOT / "config" / "settings.py"
+
+
+@pytest.fixture
+def load_settings(monkeypatch, tmp_path):
+    """Execute config/settings.py afresh under a given environment; returns its namespace."""
+
+    def load(**variables: str) -> dict:
+        for name in (
+            "SERVICES",
+            "DJANGO_ENV",
+            "DJANGO_DEBUG",
+            "DJANGO_SECRET_KEY",
+            "JWT_PRIVATE_KEY",
+            "JWT_PRIVATE_KEY_FILE",
+            "JWT_PUBLIC_KEY",
+            "JWT_PUBLIC_KEY_FILE",
+            "USERS_DATABASE_URL",
+            "PROJECTS_DATABASE_URL",
+        ):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
+        for name, value in variables.items():
+            monkeypatch.setenv(name, value)
+        return runpy.run_path(str(SETTINGS_FILE))
+
+    return load
+
+
+def test_monolith_hosts_both_services_each_with_its_own_database(load_settings, tmp_path):
+    settings = load_settings()
+    assert settings["SERVICES"] == ["users", "projects"]
+    assert settings["AUTH_USER_MODEL"] == "users.User"
+    assert settings["DATABASES"]["default"] == {}
+    assert settings["DATABASES"]["users"]["NAME"] == str(tmp_path / "var/db/users.sqlite3")
+    assert settings["DATABASES"]["projects"]["NAME"] == str(tmp_path / "var/db/projects.sqlite3")
+    assert settings["DATABASE_APP_ROUTES"]["auth"] == "users"
+    assert settings["SERVICE_CLIENTS"] == {"users": "services.users.client.local.LocalUsersClient"}
+    assert (tmp_path / "var/keys/jwt_private.pem").stat().st_mode & 0o777 == 0o600
+
+
+def test_projects_alone_installs_neither_users_nor_its_private_key(load_settings):
+    settings = load_settings(SERVICES="projects")
+    assert "services.users" not in settings["INSTALLED_APPS"]
+    assert "rest_framework_simplejwt.token_blacklist" not in settings["INSTALLED_APPS"]
+    assert settings["AUTH_USER_MODEL"] == "auth.User"
+    assert set(settings["DATABASES"]) == {"default", "projects"}
+    assert settings["DATABASE_APP_ROUTES"]["auth"] == "projects"
+    assert settings["SIMPLE_JWT"]["SIGNING_KEY"] is None
+    assert settings["SERVICE_CLIENTS"] == {}
+
+
+def test_database_urls_override_the_sqlite_defaults(load_settings):
+    settings = load_settings(PROJECTS_DATABASE_URL="postgres://app:secret@db:5432/projects")
+    assert settings["DATABASES"]["projects"]["ENGINE"] == "django.db.backends.postgresql"
+    assert settings["DATABASES"]["projects"]["HOST"] == "db"
+
+
+def test_keys_can_come_from_files(load_settings, tmp_path):
+    private_pem, public_pem = generate_rsa_keypair()
+    (tmp_path / "private.pem").write_text(private_pem)
+    settings = load_settings(JWT_PRIVATE_KEY_FILE=str(tmp_path / "private.pem"))
+    assert settings["SIMPLE_JWT"]["SIGNING_KEY"] == private_pem
+    assert settings["SIMPLE_JWT"]["VERIFYING_KEY"] == public_pem
+
+
+def test_keys_can_come_from_the_environment(load_settings):
+    _, public_pem = generate_rsa_keypair()
+    settings = load_settings(SERVICES="projects", JWT_PUBLIC_KEY=public_pem)
+    assert settings["SIMPLE_JWT"]["VERIFYING_KEY"] == public_pem
+
+
+@pytest.mark.parametrize(
+    ("variables", "named"),
+    [
+        ({"SERVICES": "users,billing"}, "SERVICES"),
+        ({"SERVICES": " , "}, "SERVICES"),
+        ({"DJANGO_ENV": "staging"}, "DJANGO_ENV"),
+        ({"DJANGO_DEBUG": "maybe"}, "DJANGO_DEBUG"),
+        ({"DJANGO_ENV": "production", "DJANGO_DEBUG": "true"}, "DJANGO_DEBUG"),
+        ({"DJANGO_ENV": "production"}, "DJANGO_SECRET_KEY"),
+        ({"DJANGO_ENV": "production", "DJANGO_SECRET_KEY": "s"}, "JWT_PRIVATE_KEY"),
+        (
+            {"DJANGO_ENV": "production", "DJANGO_SECRET_KEY": "s", "SERVICES": "projects"},
+            "JWT_PUBLIC_KEY",
+        ),
+        ({"SERVICES": "projects", "JWT_PRIVATE_KEY": "x"}, "JWT_PRIVATE_KEY"),
+        ({"JWT_PRIVATE_KEY": "not a key"}, "JWT_PRIVATE_KEY"),
+        ({"SERVICES": "projects", "JWT_PUBLIC_KEY": "not a key"}, "JWT_PUBLIC_KEY"),
+        ({"JWT_PUBLIC_KEY_FILE": "/nonexistent/key.pem"}, "JWT_PUBLIC_KEY_FILE"),
+        ({"USERS_DATABASE_URL": "nosuchdb://x"}, "USERS_DATABASE_URL"),
+        ({"JWT_ACCESS_TTL_SECONDS": "soon"}, "JWT_ACCESS_TTL_SECONDS"),
+        ({"JWT_ACCESS_TTL_SECONDS": "0"}, "JWT_ACCESS_TTL_SECONDS"),
+        ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+    ],
+)
+def test_bad_settings_fail_naming_the_variable(load_settings, variables, named):
+    with pytest.raises(ConfigurationError) as error:
+        load_settings(**variables)
+    message = str(error.value)
+    assert message.startswith(f"{named}:")
+    assert "\n" not in message
+
+
+def test_env_parses_booleans_lists_and_required_values():
+    env = Env({"FLAG": "Yes", "OFF": "0", "ITEMS": "a, b,,c", "BLANK": "  "})
+    assert env.bool("FLAG", default=False) is True
+    assert env.bool("OFF", default=True) is False
+    assert env.bool("BLANK", default=True) is True
+    assert env.list("ITEMS", default=[]) == ["a", "b", "c"]
+    assert env.str("BLANK", "fallback") == "fallback"
+    with pytest.raises(ConfigurationError, match="^NEEDED: required to run"):
+        env.required("NEEDED", "to run")
+    assert env.required("ITEMS", "always") == "a, b,,c"
+
+
+def test_manage_py_reports_a_bad_setting_in_one_line(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "SERVICES": "nope", "VAR_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        "configuration error: SERVICES: unknown service 'nope' (known: users, projects)"
+    ]
