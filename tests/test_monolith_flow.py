@@ -39,7 +39,7 @@ def test_owner_adds_member_by_email_and_both_see_real_names(client, register_and
 def test_a_deleted_owner_is_expanded_as_null(client, register_and_login):
     _, alice = register_and_login("alice@example.com")
     client.post("/api/projects/", {"name": "Orphan"}, format="json", headers=alice)
-    bob_uuid, bob = register_and_login("bob@example.com")
+    _, bob = register_and_login("bob@example.com")
     project_uuid = client.get("/api/projects/", headers=alice).json()["results"][0]["uuid"]
     client.post(
         f"/api/projects/{project_uuid}/members/",

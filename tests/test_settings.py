@@ -122,7 +122,7 @@ def test_env_parses_booleans_lists_and_required_values():
     assert env.bool("BLANK", default=True) is True
     assert env.list("ITEMS", default=[]) == ["a", "b", "c"]
     assert env.str("BLANK", "fallback") == "fallback"
-    with pytest.raises(ConfigurationError, match="^NEEDED: required to run"):
+    with pytest.raises(ConfigurationError, match=r"^NEEDED: required to run"):
         env.required("NEEDED", "to run")
     assert env.required("ITEMS", "always") == "a, b,,c"
 
