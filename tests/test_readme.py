@@ -10,7 +10,9 @@ def test_every_environment_variable_is_in_the_settings_table():
     settings_source = (ROOT / "config" / "settings.py").read_text()
     read = set(re.findall(r'env\.\w+\(\s*"([A-Z_]+)"', settings_source))
     read |= {f"{name.upper()}_DATABASE_URL" for name in ("users", "projects")}
-    read |= {f"{name}_FILE" for name in re.findall(r'file_or_value\("([A-Z_]+)"\)', settings_source)}
+    read |= {
+        f"{name}_FILE" for name in re.findall(r'file_or_value\("([A-Z_]+)"\)', settings_source)
+    }
     readme = (ROOT / "README.md").read_text()
     missing = sorted(name for name in read if f"`{name}`" not in readme)
     assert read, "no variables found: the pattern is out of date"
