@@ -127,6 +127,7 @@ DATABASE_APP_ROUTES = {
     "token_blacklist": USERS.database_alias,
     **{manifest.name: manifest.database_alias for manifest in HOSTED},
 }
+SERVICE_APP_LABELS = [manifest.name for manifest in HOSTED]  # scanned by core's boundary checks
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication: RS256 JWTs; only the users service holds the private key ------------------
@@ -209,11 +210,39 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
-# --- Service clients: in-process when the provider is hosted here --------------------------------
+# --- Service clients: in-process when the provider is hosted here, else HTTP ---------------------
 
-SERVICE_CLIENTS = {
-    manifest.name: manifest.local_client for manifest in HOSTED if manifest.local_client is not None
-}
+SERVICE_TRANSPORT = env.choice("SERVICE_TRANSPORT", "auto", ("auto", "local", "wsgi", "http"))
+INTERNAL_API_TOKEN = env.str("INTERNAL_API_TOKEN") or (
+    None if PRODUCTION else "dev-only-internal-token-never-use-in-production"
+)
+if INTERNAL_API_TOKEN is None:
+    raise ConfigurationError("INTERNAL_API_TOKEN: required when DJANGO_ENV=production")
+
+
+def _client_config(provider) -> dict:
+    hosted = provider in HOSTED
+    # A forced transport applies to providers in this process; others can only be reached by HTTP.
+    transport = (
+        "http" if not hosted else ("local" if SERVICE_TRANSPORT == "auto" else SERVICE_TRANSPORT)
+    )
+    url = env.str(provider.service_url_variable)
+    if transport == "http" and url is None:
+        why = "is not hosted in this process" if not hosted else "is forced to http"
+        raise ConfigurationError(
+            f"{provider.service_url_variable}: required, the {provider.name} service {why}"
+        )
+    return {
+        "transport": transport,
+        "local": provider.local_client,
+        "remote": provider.http_client,
+        "url": url,
+        "token": INTERNAL_API_TOKEN,
+    }
+
+
+_PROVIDERS = {name for manifest in HOSTED for name in manifest.needs}
+SERVICE_CLIENTS = {name: _client_config(KNOWN_SERVICES[name]) for name in sorted(_PROVIDERS)}
 
 # --- OpenAPI -----------------------------------------------------------------------------------
 

@@ -9,4 +9,5 @@ MANIFEST = ServiceManifest(
     public_prefixes=("/api/auth/", "/api/users/", "/.well-known/", "/api/schema/users/"),
     extra_apps=("rest_framework_simplejwt.token_blacklist",),
     local_client="services.users.client.local.LocalUsersClient",
+    http_client="services.users.client.http.HttpUsersClient",
 )

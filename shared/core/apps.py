@@ -10,4 +10,5 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the OpenAPI description of the JWT authentication with drf-spectacular.
+        from shared.core import checks  # noqa: F401  (registers the service-boundary checks)
         from shared.core.authentication import openapi  # noqa: F401

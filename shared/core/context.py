@@ -6,6 +6,8 @@ from contextvars import ContextVar
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 user_uuid_var: ContextVar[str | None] = ContextVar("user_uuid", default=None)
+# The inbound request's deadline (Unix seconds), bounding the calls it makes to other services.
+deadline_var: ContextVar[float | None] = ContextVar("deadline", default=None)
 
 _VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
@@ -19,3 +21,12 @@ def accept_or_create_request_id(inbound: str | None) -> str:
 
 def current_request_id() -> str | None:
     return request_id_var.get()
+
+
+def parse_deadline(value: str | None) -> float | None:
+    """A well-formed absolute deadline from a header, else None."""
+    try:
+        deadline = float(value) if value else None
+    except ValueError:
+        return None
+    return deadline if deadline is not None and deadline > 0 else None

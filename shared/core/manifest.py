@@ -13,6 +13,7 @@ class ServiceManifest:
     public_prefixes: tuple[str, ...]  # the gateway's routing table for this service
     extra_apps: tuple[str, ...] = ()  # Django apps only this service needs
     local_client: str | None = None  # factory of the in-process client other services use
+    http_client: str | None = None  # its HTTP client (a ResilientHttpClient), for wsgi and http
     needs: tuple[str, ...] = field(default=())  # providers whose clients this service calls
 
     @property
@@ -22,3 +23,7 @@ class ServiceManifest:
     @property
     def database_url_variable(self) -> str:
         return f"{self.name.upper()}_DATABASE_URL"
+
+    @property
+    def service_url_variable(self) -> str:
+        return f"{self.name.upper()}_SERVICE_URL"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from services.users.api import views
+from services.users.api import internal, views
 
 urlpatterns = [
     path("api/auth/register/", views.RegisterView.as_view(), name="auth-register"),
@@ -12,4 +12,10 @@ urlpatterns = [
     path(".well-known/jwks.json", views.JWKSView.as_view(), name="jwks"),
     path("api/users/me/", views.MeView.as_view(), name="users-me"),
     path("api/users/<str:user_uuid>/", views.UserDetailView.as_view(), name="users-detail"),
+    path("internal/v1/users/", internal.InternalUserBatchView.as_view(), name="internal-users"),
+    path(
+        "internal/v1/users/by-email/",
+        internal.InternalUserByEmailView.as_view(),
+        name="internal-users-by-email",
+    ),
 ]

@@ -1,8 +1,15 @@
 """The registry that hands consumers the client of a provider service.
 
-``settings.SERVICE_CLIENTS`` maps a provider name to the dotted path of a zero-argument factory
-(usually a client class). The composition root (``config.settings``) fills it in from the
-topology; consumers only ever write ``clients.get("users")``.
+``settings.SERVICE_CLIENTS`` maps a provider name to how it is reached::
+
+    {"transport": "local" | "wsgi" | "http",
+     "local": "dotted.path.LocalClient",    # in-process adapter over the provider's services
+     "remote": "dotted.path.HttpClient",    # ResilientHttpClient subclass (wsgi and http)
+     "url": "http://users:8000", "token": "<INTERNAL_API_TOKEN>"}
+
+or simply to the dotted path of a zero-argument factory. The composition root
+(``config.settings``) fills it in from the topology; consumers only write ``clients.get("users")``
+and never know which transport answers.
 """
 
 import threading
@@ -53,10 +60,23 @@ class ClientRegistry:
             self._instances.clear()
 
     def _build(self, name: str) -> Any:
-        path = getattr(settings, "SERVICE_CLIENTS", {}).get(name)
-        if path is None:
+        config = getattr(settings, "SERVICE_CLIENTS", {}).get(name)
+        if config is None:
             raise ServiceUnavailableError(f"No client is configured for the '{name}' service.")
-        return import_string(path)()
+        if isinstance(config, str):
+            return import_string(config)()
+        if config["transport"] == "local":
+            return import_string(config["local"])()
+        remote = import_string(config["remote"])
+        if config["transport"] == "wsgi":
+            from shared.core.clients.wsgi import in_process_transport
+
+            return remote(
+                base_url="http://in-process",
+                token=config["token"],
+                transport=in_process_transport(),
+            )
+        return remote(base_url=config["url"], token=config["token"])
 
 
 _ABSENT = object()

@@ -6,9 +6,16 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from shared.core.context import accept_or_create_request_id, request_id_var, user_uuid_var
+from shared.core.context import (
+    accept_or_create_request_id,
+    deadline_var,
+    parse_deadline,
+    request_id_var,
+    user_uuid_var,
+)
 
 REQUEST_ID_HEADER = "X-Request-ID"
+DEADLINE_HEADER = "X-Request-Deadline"
 access_logger = logging.getLogger("shared.core.access")
 
 
@@ -21,6 +28,7 @@ class RequestIdMiddleware:
         request.request_id = request_id  # type: ignore[attr-defined]
         id_token = request_id_var.set(request_id)
         user_token = user_uuid_var.set(None)
+        deadline_token = deadline_var.set(parse_deadline(request.headers.get(DEADLINE_HEADER)))
         started = time.perf_counter()
         try:
             response = self.get_response(request)
@@ -39,5 +47,6 @@ class RequestIdMiddleware:
             )
             return response
         finally:
+            deadline_var.reset(deadline_token)
             user_uuid_var.reset(user_token)
             request_id_var.reset(id_token)

@@ -1,9 +1,19 @@
 """Version 1 of the projects contract."""
 
 from services.projects.contracts.v1.schemas import (
+    MemberAddRequest,
     MemberResponse,
     ProjectCreateRequest,
+    ProjectListResponse,
     ProjectResponse,
+    ProjectUpdateRequest,
 )
 
-__all__ = ["MemberResponse", "ProjectCreateRequest", "ProjectResponse"]
+__all__ = [
+    "MemberAddRequest",
+    "MemberResponse",
+    "ProjectCreateRequest",
+    "ProjectListResponse",
+    "ProjectResponse",
+    "ProjectUpdateRequest",
+]

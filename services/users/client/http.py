@@ -1,0 +1,54 @@
+"""The UsersClient over HTTP (``http`` transport, and ``wsgi`` with an in-process transport)."""
+
+from collections.abc import Iterable
+from itertools import batched
+from uuid import UUID
+
+import httpx
+
+from services.users.contracts.v1.schemas import InternalUserListResponse, UserSummary
+from shared.core.clients.http import ClientPolicy, ResilientHttpClient
+from shared.core.exceptions import NotFoundError
+
+MAX_BATCH = 100  # the internal batch endpoint's limit
+
+
+class HttpUsersClient(ResilientHttpClient):
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        token: str | None = None,
+        transport: httpx.BaseTransport | None = None,
+        policy: ClientPolicy | None = None,
+    ):
+        super().__init__(
+            service="users", base_url=base_url, token=token, transport=transport, policy=policy
+        )
+
+    def get_users(self, uuids: Iterable[UUID]) -> dict[UUID, UserSummary]:
+        wanted = list(dict.fromkeys(uuids))
+        found: dict[UUID, UserSummary] = {}
+        for chunk in batched(wanted, MAX_BATCH):
+            page = self.get_model(
+                "/internal/v1/users/",
+                InternalUserListResponse,
+                params=[("uuid", str(uuid)) for uuid in chunk],
+            )
+            found.update(
+                {
+                    user.uuid: UserSummary(uuid=user.uuid, display_name=user.display_name)
+                    for user in page.results
+                    if user.is_active
+                }
+            )
+        return found
+
+    def get_user(self, uuid: UUID) -> UserSummary:
+        summary = self.get_users([uuid]).get(uuid)
+        if summary is None:
+            raise NotFoundError("User not found.")
+        return summary
+
+    def find_by_email(self, email: str) -> UserSummary:
+        return self.get_model("/internal/v1/users/by-email/", UserSummary, params={"email": email})

@@ -1,0 +1,1 @@
+"""Tools for versioned contracts: the event envelope and JSON Schema snapshots (pure Python)."""
