@@ -285,5 +285,6 @@ LOGGING = {
     "loggers": {
         "django.server": {"level": "WARNING"},  # runserver's own access lines; ours are JSON
         "django.request": {"level": "ERROR"},  # 4xx are answered and logged by the access log
+        "httpx": {"level": "WARNING"},  # service calls are visible in the provider's access log
     },
 }

@@ -1,7 +1,6 @@
 """The UsersClient over HTTP (``http`` transport, and ``wsgi`` with an in-process transport)."""
 
 from collections.abc import Iterable
-from itertools import batched
 from uuid import UUID
 
 import httpx
@@ -29,7 +28,8 @@ class HttpUsersClient(ResilientHttpClient):
     def get_users(self, uuids: Iterable[UUID]) -> dict[UUID, UserSummary]:
         wanted = list(dict.fromkeys(uuids))
         found: dict[UUID, UserSummary] = {}
-        for chunk in batched(wanted, MAX_BATCH):
+        for start in range(0, len(wanted), MAX_BATCH):
+            chunk = wanted[start : start + MAX_BATCH]
             page = self.get_model(
                 "/internal/v1/users/",
                 InternalUserListResponse,

@@ -69,10 +69,10 @@ class ClientRegistry:
             return import_string(config["local"])()
         remote = import_string(config["remote"])
         if config["transport"] == "wsgi":
-            from shared.core.clients.wsgi import in_process_transport
+            from shared.core.clients.wsgi import in_process_base_url, in_process_transport
 
             return remote(
-                base_url="http://in-process",
+                base_url=in_process_base_url(),
                 token=config["token"],
                 transport=in_process_transport(),
             )

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import httpx
+from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler, get_script_name
 from django.urls import set_script_prefix
 
@@ -36,3 +37,11 @@ def in_process_transport() -> httpx.WSGITransport:
     if _transport is None:
         _transport = httpx.WSGITransport(app=InProcessWSGIHandler())
     return _transport
+
+
+def in_process_base_url() -> str:
+    """A base URL whose host this process accepts (the first concrete ALLOWED_HOSTS entry)."""
+    for host in settings.ALLOWED_HOSTS:
+        if host and host != "*" and not host.startswith("."):
+            return f"http://{host}"
+    return "http://localhost"

@@ -1,0 +1,127 @@
+"""One contract suite for the UsersClient Protocol, run against every implementation.
+
+fake (in memory), local (in-process service call), wsgi (full HTTP path into this process, no
+socket) and http (a live server on loopback): the same assertions must hold for all four.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from uuid import UUID, uuid4
+
+import pytest
+from django.conf import settings
+
+from services.users.client.http import HttpUsersClient
+from services.users.client.local import LocalUsersClient
+from services.users.contracts.v1 import UsersClient, UserSummary
+from services.users.contracts.v1.fake import FakeUsersClient
+from services.users.services.user_service import UserService
+from shared.core.clients.http import reset_clients
+from shared.core.clients.wsgi import in_process_base_url, in_process_transport
+from shared.core.exceptions import NotFoundError
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@dataclass
+class Provider:
+    client: UsersClient
+    add_user: Callable[[str, str], UUID]  # (email, display name) -> uuid
+    delete_user: Callable[[UUID], None]
+
+
+def _real_users() -> tuple[Callable[[str, str], UUID], Callable[[UUID], None]]:
+    def add(email: str, display_name: str) -> UUID:
+        return (
+            UserService().register(email=email, password=PASSWORD, display_name=display_name).uuid
+        )
+
+    def delete(uuid: UUID) -> None:
+        UserService().deactivate(actor_uuid=uuid)
+
+    return add, delete
+
+
+@pytest.fixture(params=["fake", "local", "wsgi", "http"])
+def provider(request) -> Iterator[Provider]:
+    reset_clients()
+    kind = request.param
+    if kind == "fake":
+        fake = FakeUsersClient()
+
+        def add(email: str, display_name: str) -> UUID:
+            return fake.add_user(email=email, display_name=display_name).uuid
+
+        yield Provider(fake, add, fake.remove_user)
+        return
+    if kind == "http":
+        live_server = request.getfixturevalue("live_server")
+        client = HttpUsersClient(base_url=live_server.url, token=settings.INTERNAL_API_TOKEN)
+    else:
+        request.getfixturevalue("db")
+        client = (
+            LocalUsersClient()
+            if kind == "local"
+            else HttpUsersClient(
+                base_url=in_process_base_url(),
+                token=settings.INTERNAL_API_TOKEN,
+                transport=in_process_transport(),
+            )
+        )
+    yield Provider(client, *_real_users())
+    reset_clients()
+
+
+pytestmark = pytest.mark.django_db(databases=["users"])
+
+
+def test_get_users_returns_summaries_of_active_users_only(provider):
+    ada = provider.add_user("ada@example.com", "Ada")
+    bob = provider.add_user("bob@example.com", "Bob")
+    gone = provider.add_user("gone@example.com", "Gone")
+    provider.delete_user(gone)
+
+    found = provider.client.get_users([ada, bob, gone, uuid4()])
+
+    assert found == {
+        ada: UserSummary(uuid=ada, display_name="Ada"),
+        bob: UserSummary(uuid=bob, display_name="Bob"),
+    }
+    assert all(type(summary) is UserSummary for summary in found.values())
+
+
+def test_get_users_of_nothing_is_empty(provider):
+    assert provider.client.get_users([]) == {}
+
+
+def test_get_users_takes_more_than_one_batch(provider):
+    uuids = [provider.add_user(f"user{i}@example.com", f"User {i}") for i in range(105)]
+    assert set(provider.client.get_users(uuids)) == set(uuids)
+
+
+def test_get_user_returns_one_summary(provider):
+    ada = provider.add_user("ada@example.com", "Ada")
+    assert provider.client.get_user(ada) == UserSummary(uuid=ada, display_name="Ada")
+
+
+def test_get_user_of_unknown_or_deleted_is_not_found(provider):
+    gone = provider.add_user("gone@example.com", "Gone")
+    provider.delete_user(gone)
+    for uuid in (gone, uuid4()):
+        with pytest.raises(NotFoundError):
+            provider.client.get_user(uuid)
+
+
+def test_find_by_email_ignores_case(provider):
+    ada = provider.add_user("ada@example.com", "Ada")
+    assert provider.client.find_by_email("ADA@Example.COM") == UserSummary(
+        uuid=ada, display_name="Ada"
+    )
+
+
+def test_find_by_email_of_unknown_or_deleted_is_not_found(provider):
+    gone = provider.add_user("gone@example.com", "Gone")
+    provider.delete_user(gone)
+    for email in ("gone@example.com", "nobody@example.com", "not-an-email"):
+        with pytest.raises(NotFoundError):
+            provider.client.find_by_email(email)

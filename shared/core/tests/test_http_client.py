@@ -1,0 +1,173 @@
+"""ResilientHttpClient: timeouts, retries, circuit breaking and error mapping, over a mock transport."""
+
+import time
+
+import httpx
+import pydantic
+import pytest
+
+from shared.core.clients.http import (
+    DEADLINE_HEADER,
+    ClientPolicy,
+    ResilientHttpClient,
+    reset_clients,
+)
+from shared.core.context import deadline_var, request_id_var
+from shared.core.exceptions import NotFoundError, ServiceUnavailableError, UpstreamError
+
+FAST = ClientPolicy(backoff_multiplier=0.001, backoff_max=0.002, breaker_reset_timeout=0.2)
+
+
+class Greeting(pydantic.BaseModel):
+    text: str
+
+
+class Recorder:
+    """A mock server: answers from a list of (status, body) or exceptions, records requests."""
+
+    def __init__(self, *answers):
+        self.answers = list(answers)
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        answer = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+        if isinstance(answer, Exception):
+            raise answer
+        status, body = answer
+        return httpx.Response(status, json=body)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_pools_and_breakers():
+    reset_clients()
+    yield
+    reset_clients()
+
+
+def client_for(recorder: Recorder, policy: ClientPolicy = FAST) -> ResilientHttpClient:
+    return ResilientHttpClient(
+        service="greeter",
+        base_url="http://greeter",
+        token="s3cret",
+        transport=httpx.MockTransport(recorder),
+        policy=policy,
+    )
+
+
+def test_a_valid_answer_is_validated_into_the_contract_model():
+    recorder = Recorder((200, {"text": "hi"}))
+    assert client_for(recorder).get_model("/hello", Greeting) == Greeting(text="hi")
+
+
+def test_request_id_service_credential_and_deadline_are_sent():
+    recorder = Recorder((200, {"text": "hi"}))
+    token = request_id_var.set("req-42")
+    try:
+        client_for(recorder).get_model("/hello", Greeting)
+    finally:
+        request_id_var.reset(token)
+    headers = recorder.requests[0].headers
+    assert headers["X-Request-ID"] == "req-42"
+    assert headers["Authorization"] == "Service s3cret"
+    assert 0 < float(headers[DEADLINE_HEADER]) - time.time() <= FAST.budget
+
+
+def test_an_inbound_deadline_bounds_the_call():
+    recorder = Recorder((200, {"text": "hi"}))
+    token = deadline_var.set(time.time() + 0.5)
+    try:
+        client_for(recorder).get_model("/hello", Greeting)
+    finally:
+        deadline_var.reset(token)
+    assert float(recorder.requests[0].headers[DEADLINE_HEADER]) - time.time() <= 0.5
+
+
+def test_an_expired_inbound_deadline_fails_without_calling():
+    recorder = Recorder((200, {"text": "hi"}))
+    token = deadline_var.set(time.time() - 1)
+    try:
+        with pytest.raises(ServiceUnavailableError):
+            client_for(recorder).get_model("/hello", Greeting)
+    finally:
+        deadline_var.reset(token)
+    assert recorder.requests == []
+
+
+def test_idempotent_calls_are_retried_after_5xx_and_connection_errors():
+    recorder = Recorder(
+        (503, {}), httpx.ConnectError("refused"), (200, {"text": "third time lucky"})
+    )
+    assert client_for(recorder).get_model("/hello", Greeting).text == "third time lucky"
+    assert len(recorder.requests) == 3
+
+
+def test_retries_stop_after_the_policy_attempts():
+    recorder = Recorder((500, {}))
+    with pytest.raises(ServiceUnavailableError):
+        client_for(recorder).get_model("/hello", Greeting)
+    assert len(recorder.requests) == FAST.attempts
+
+
+def test_non_idempotent_calls_are_never_retried():
+    recorder = Recorder((502, {}))
+    with pytest.raises(ServiceUnavailableError):
+        client_for(recorder).request("POST", "/hello", json={})
+    assert len(recorder.requests) == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "error"), [(404, NotFoundError), (400, UpstreamError), (401, UpstreamError)]
+)
+def test_4xx_are_mapped_and_never_retried(status, error):
+    recorder = Recorder((status, {"error": {"message": "nope"}}))
+    with pytest.raises(error):
+        client_for(recorder).get_model("/hello", Greeting)
+    assert len(recorder.requests) == 1
+
+
+def test_not_found_keeps_the_providers_message():
+    recorder = Recorder((404, {"error": {"message": "User not found."}}))
+    with pytest.raises(NotFoundError, match="User not found."):
+        client_for(recorder).get_model("/hello", Greeting)
+
+
+def test_a_body_outside_the_contract_is_an_upstream_error():
+    recorder = Recorder((200, {"unexpected": True}))
+    with pytest.raises(UpstreamError) as error:
+        client_for(recorder).get_model("/hello", Greeting)
+    assert error.value.details["errors"]
+
+
+def test_timeouts_are_unavailability():
+    recorder = Recorder(httpx.ReadTimeout("slow"))
+    with pytest.raises(ServiceUnavailableError):
+        client_for(recorder).get_model("/hello", Greeting)
+
+
+def test_the_breaker_opens_fails_fast_and_recovers():
+    policy = ClientPolicy(
+        attempts=1, breaker_fail_max=2, breaker_reset_timeout=0.2, backoff_multiplier=0.001
+    )
+    recorder = Recorder(httpx.ConnectError("down"))
+    client = client_for(recorder, policy)
+    for _ in range(2):
+        with pytest.raises(ServiceUnavailableError):
+            client.get_model("/hello", Greeting)
+    calls_when_opened = len(recorder.requests)
+
+    with pytest.raises(ServiceUnavailableError):
+        client.get_model("/hello", Greeting)
+    assert len(recorder.requests) == calls_when_opened  # open: no call made
+
+    time.sleep(0.25)
+    recorder.answers = [(200, {"text": "back"})]
+    assert client.get_model("/hello", Greeting).text == "back"
+
+
+def test_one_pool_per_provider_per_process():
+    recorder = Recorder((200, {"text": "hi"}))
+    transport = httpx.MockTransport(recorder)
+    first = ResilientHttpClient(service="greeter", base_url="http://g", transport=transport)
+    second = ResilientHttpClient(service="greeter", base_url="http://g", transport=transport)
+    assert first._http is second._http
