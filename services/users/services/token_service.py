@@ -39,7 +39,11 @@ class TokenService:
     def rotate(self, *, refresh: str) -> TokenPair:
         """A new pair for a refresh token, which is blacklisted: it works once, even under races."""
         token = self._verified_refresh(refresh, error=AuthenticationFailedError(BAD_REFRESH))
-        user = User.objects.using(DB).filter(uuid=token["sub"], is_active=True).first()
+        try:
+            subject = UUID(str(token.get("sub")))
+        except ValueError:
+            raise AuthenticationFailedError(BAD_REFRESH) from None
+        user = User.objects.using(DB).filter(uuid=subject, is_active=True).first()
         if user is None:
             raise AuthenticationFailedError(BAD_REFRESH)
         with transaction.atomic(using=DB):
@@ -56,7 +60,7 @@ class TokenService:
             raise ValidationError.for_field(
                 "refresh", "The refresh token is invalid or expired."
             ) from None
-        if payload.get(api_settings.TOKEN_TYPE_CLAIM) != "refresh":
+        if payload.get(api_settings.TOKEN_TYPE_CLAIM) != "refresh" or "exp" not in payload:
             raise ValidationError.for_field("refresh", "This is not a refresh token.")
         if str(payload.get("sub")) != str(actor_uuid):
             raise ValidationError.for_field("refresh", "This refresh token is not yours.")
