@@ -80,10 +80,12 @@ class ProjectViewSet(viewsets.ViewSet):
 
     def _update(self, request: Request, project_uuid: str, *, partial: bool) -> Response:
         # PUT requires a name; on both verbs omitted optional fields keep their values.
+        service = ProjectService()
+        service.ensure_owner(actor_uuid=request.user.uuid, project_uuid=project_uuid)
         data = validated(s.ProjectWriteSerializer, request.data, partial=True)
         if not partial and "name" not in data:
             validated(s.ProjectWriteSerializer, request.data)  # reports the missing name
-        project = ProjectService().update_project(
+        project = service.update_project(
             actor_uuid=request.user.uuid, project_uuid=project_uuid, **data
         )
         return Response(s.project_data(project))
@@ -99,8 +101,10 @@ class ProjectMemberViewSet(viewsets.ViewSet):
 
     @extend_schema(request=s.AddMemberSerializer, responses={201: s.MemberSerializer})
     def create(self, request: Request, project_uuid: str) -> Response:
+        service = ProjectService()
+        service.ensure_owner(actor_uuid=request.user.uuid, project_uuid=project_uuid)
         data = validated(s.AddMemberSerializer, request.data)
-        member = ProjectService().add_member(
+        member = service.add_member(
             actor_uuid=request.user.uuid, project_uuid=project_uuid, email=data["email"]
         )
         return Response(s.member_data(member), status=status.HTTP_201_CREATED)

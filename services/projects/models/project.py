@@ -1,6 +1,7 @@
 """A project: owned by a user (by uuid), soft-deleted, with a status, a priority and dates."""
 
 import datetime as dt
+from typing import Any
 
 from django.db import models
 from django.utils import timezone
@@ -39,6 +40,9 @@ class Project(UUIDModel, TimestampedModel, SoftDeleteMixin, OwnedMixin):
     )
     start_date = models.DateField(null=True, blank=True)
     due_date = models.DateField(null=True, blank=True)
+    # name + description, case-folded in Python: search ignores case the same way on every
+    # backend (SQLite's LIKE folds ASCII only).
+    search_text = models.TextField(editable=False, default="")
 
     class Meta:
         constraints = [
@@ -56,10 +60,21 @@ class Project(UUIDModel, TimestampedModel, SoftDeleteMixin, OwnedMixin):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_text = searchable(self.name, self.description)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name", "description"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
     @property
     def is_overdue(self) -> bool:
         """Due before today (UTC) and still open."""
         return project_is_overdue(self.due_date, self.status)
+
+
+def searchable(*texts: str) -> str:
+    return "\n".join(text.casefold() for text in texts)
 
 
 def project_is_overdue(due_date: dt.date | None, status: str) -> bool:

@@ -103,7 +103,7 @@ class ProjectService(BaseService[Project]):
         if priority is not None:
             projects = projects.filter(priority=priority)
         if search:
-            projects = projects.filter(Q(name__icontains=search) | Q(description__icontains=search))
+            projects = projects.filter(search_text__contains=search.casefold())
         return projects.order_by(*self._ordering(ordering))
 
     def get_project(self, *, actor_uuid: UUID, project_uuid: UUID | str) -> Project:
@@ -184,6 +184,13 @@ class ProjectService(BaseService[Project]):
                 actor_uuid=actor_uuid, project_uuid=project_uuid, lock=True
             )
             project.delete(using=DB)
+
+    def ensure_owner(self, *, actor_uuid: UUID, project_uuid: UUID | str) -> None:
+        """NotFoundError unless the actor sees the project, PermissionDeniedError unless it owns it.
+
+        Views call it before validating a write's body, so strangers get 404 whatever they send.
+        """
+        self._owned_project(actor_uuid=actor_uuid, project_uuid=project_uuid)
 
     # --- members --------------------------------------------------------------------------------
 

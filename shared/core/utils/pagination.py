@@ -7,3 +7,4 @@ class StandardPagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+    last_page_strings = ()  # "?page=last" is not a number: 404 like any other
