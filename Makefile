@@ -10,7 +10,7 @@ PYTEST := $(BIN)/pytest
 COV := --cov --cov-append --cov-report=
 
 .PHONY: help install run migrate test test-core test-users test-projects test-monolith \
-        lint format clean
+        lint format clean contracts
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -46,6 +46,12 @@ test-projects: $(STAMP)  ## The projects service alone (users not installed)
 
 test-monolith: $(STAMP)  ## Everything in one process: both services and the cross-service tests
 	SERVICES=users,projects $(PYTEST) services tests $(COV)
+
+contracts: $(STAMP)  ## Rewrite the committed JSON Schema snapshots of every contract version
+	for service in users projects; do \
+	  $(BIN)/python -m shared.core.contracts.snapshot write \
+	    services.$$service.contracts.v1 services/$$service/contracts/v1/schema.json; \
+	done
 
 lint: $(STAMP)  ## ruff (lint + format check) and import-linter
 	$(BIN)/ruff check .

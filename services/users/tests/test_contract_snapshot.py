@@ -1,0 +1,17 @@
+"""The committed JSON Schema snapshot of the users contract v1 has no breaking change in the code.
+
+Additive changes pass; refresh the snapshot with `make contracts` when you make one on purpose.
+A breaking change needs a new contract version (contracts/README.md).
+"""
+
+from pathlib import Path
+
+from shared.core.contracts.snapshot import breaking_changes, build_snapshot, load
+
+PACKAGE = "services.users.contracts.v1"
+SNAPSHOT = Path(__file__).resolve().parents[1] / "contracts" / "v1" / "schema.json"
+
+
+def test_contract_v1_has_no_breaking_change():
+    assert breaking_changes(load(SNAPSHOT), build_snapshot(PACKAGE)) == []
+

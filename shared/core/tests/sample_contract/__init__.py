@@ -1,0 +1,1 @@
+"""A tiny contract package for the snapshot tool's own tests."""

@@ -1,0 +1,11 @@
+"""Models of the sample contract."""
+
+from pydantic import BaseModel
+
+
+class GreetRequest(BaseModel):
+    name: str
+
+
+class Greeting(BaseModel):
+    text: str
