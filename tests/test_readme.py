@@ -10,6 +10,7 @@ def test_every_environment_variable_is_in_the_settings_table():
     settings_source = (ROOT / "config" / "settings.py").read_text()
     read = set(re.findall(r'env\.\w+\(\s*"([A-Z_]+)"', settings_source))
     read |= {f"{name.upper()}_DATABASE_URL" for name in ("users", "projects")}
+    read |= {"USERS_SERVICE_URL"}  # read through the manifest's service_url_variable
     read |= {
         f"{name}_FILE" for name in re.findall(r'file_or_value\("([A-Z_]+)"\)', settings_source)
     }

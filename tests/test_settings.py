@@ -12,6 +12,7 @@ from shared.core.authentication.keys import generate_rsa_keypair
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS_FILE = ROOT / "config" / "settings.py"
+PRIVATE_PEM, PUBLIC_PEM = generate_rsa_keypair()
 
 
 @pytest.fixture
@@ -30,6 +31,9 @@ def load_settings(monkeypatch, tmp_path):
             "JWT_PUBLIC_KEY_FILE",
             "USERS_DATABASE_URL",
             "PROJECTS_DATABASE_URL",
+            "USERS_SERVICE_URL",
+            "SERVICE_TRANSPORT",
+            "INTERNAL_API_TOKEN",
         ):
             monkeypatch.delenv(name, raising=False)
         monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
@@ -48,19 +52,39 @@ def test_monolith_hosts_both_services_each_with_its_own_database(load_settings, 
     assert settings["DATABASES"]["users"]["NAME"] == str(tmp_path / "var/db/users.sqlite3")
     assert settings["DATABASES"]["projects"]["NAME"] == str(tmp_path / "var/db/projects.sqlite3")
     assert settings["DATABASE_APP_ROUTES"]["auth"] == "users"
-    assert settings["SERVICE_CLIENTS"] == {"users": "services.users.client.local.LocalUsersClient"}
+    assert settings["SERVICE_CLIENTS"]["users"]["transport"] == "local"
+    assert settings["SERVICE_CLIENTS"]["users"]["local"] == (
+        "services.users.client.local.LocalUsersClient"
+    )
     assert (tmp_path / "var/keys/jwt_private.pem").stat().st_mode & 0o777 == 0o600
 
 
 def test_projects_alone_installs_neither_users_nor_its_private_key(load_settings):
-    settings = load_settings(SERVICES="projects")
+    settings = load_settings(SERVICES="projects", USERS_SERVICE_URL="http://users:8000")
     assert "services.users" not in settings["INSTALLED_APPS"]
     assert "rest_framework_simplejwt.token_blacklist" not in settings["INSTALLED_APPS"]
     assert settings["AUTH_USER_MODEL"] == "auth.User"
     assert set(settings["DATABASES"]) == {"default", "projects"}
     assert settings["DATABASE_APP_ROUTES"]["auth"] == "projects"
     assert settings["SIMPLE_JWT"]["SIGNING_KEY"] is None
-    assert settings["SERVICE_CLIENTS"] == {}
+    assert settings["SERVICE_CLIENTS"]["users"]["transport"] == "http"
+    assert settings["SERVICE_CLIENTS"]["users"]["url"] == "http://users:8000"
+
+
+@pytest.mark.parametrize(
+    ("variables", "transport"),
+    [
+        ({}, "local"),
+        ({"SERVICE_TRANSPORT": "wsgi"}, "wsgi"),
+        ({"SERVICE_TRANSPORT": "http", "USERS_SERVICE_URL": "http://127.0.0.1:8001"}, "http"),
+        (
+            {"SERVICES": "projects", "SERVICE_TRANSPORT": "wsgi", "USERS_SERVICE_URL": "http://u"},
+            "http",
+        ),
+    ],
+)
+def test_the_users_transport_follows_the_topology(load_settings, variables, transport):
+    assert load_settings(**variables)["SERVICE_CLIENTS"]["users"]["transport"] == transport
 
 
 def test_database_urls_override_the_sqlite_defaults(load_settings):
@@ -79,7 +103,9 @@ def test_keys_can_come_from_files(load_settings, tmp_path):
 
 def test_keys_can_come_from_the_environment(load_settings):
     _, public_pem = generate_rsa_keypair()
-    settings = load_settings(SERVICES="projects", JWT_PUBLIC_KEY=public_pem)
+    settings = load_settings(
+        SERVICES="projects", JWT_PUBLIC_KEY=public_pem, USERS_SERVICE_URL="http://u"
+    )
     assert settings["SIMPLE_JWT"]["VERIFYING_KEY"] == public_pem
 
 
@@ -105,6 +131,13 @@ def test_keys_can_come_from_the_environment(load_settings):
         ({"JWT_ACCESS_TTL_SECONDS": "soon"}, "JWT_ACCESS_TTL_SECONDS"),
         ({"JWT_ACCESS_TTL_SECONDS": "0"}, "JWT_ACCESS_TTL_SECONDS"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+        ({"SERVICES": "projects"}, "USERS_SERVICE_URL"),
+        ({"SERVICE_TRANSPORT": "http"}, "USERS_SERVICE_URL"),
+        ({"SERVICE_TRANSPORT": "carrier-pigeon"}, "SERVICE_TRANSPORT"),
+        (
+            {"DJANGO_ENV": "production", "DJANGO_SECRET_KEY": "s", "JWT_PRIVATE_KEY": PRIVATE_PEM},
+            "INTERNAL_API_TOKEN",
+        ),
     ],
 )
 def test_bad_settings_fail_naming_the_variable(load_settings, variables, named):

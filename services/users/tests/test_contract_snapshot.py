@@ -1,4 +1,4 @@
-"""The committed JSON Schema snapshot of the users contract v1 has no breaking change in the code.
+"""The committed JSON Schema snapshot of the users contract v1 matches the code compatibly.
 
 Additive changes pass; refresh the snapshot with `make contracts` when you make one on purpose.
 A breaking change needs a new contract version (contracts/README.md).
@@ -14,4 +14,3 @@ SNAPSHOT = Path(__file__).resolve().parents[1] / "contracts" / "v1" / "schema.js
 
 def test_contract_v1_has_no_breaking_change():
     assert breaking_changes(load(SNAPSHOT), build_snapshot(PACKAGE)) == []
-

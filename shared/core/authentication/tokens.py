@@ -10,8 +10,8 @@ from typing import Any
 import jwt
 from django.dispatch import receiver
 from django.test.signals import setting_changed
+from rest_framework_simplejwt import settings as simplejwt_settings
 from rest_framework_simplejwt.backends import TokenBackend
-from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import AccessToken as SimpleJWTAccessToken
 
 from shared.core.authentication.keys import jwk_thumbprint
@@ -44,6 +44,8 @@ class KeyedTokenBackend(TokenBackend):
 
 @cache
 def token_backend() -> KeyedTokenBackend:
+    # Looked up on the module: simplejwt rebinds ``api_settings`` when SIMPLE_JWT changes.
+    api_settings = simplejwt_settings.api_settings
     if api_settings.ALGORITHM != ALLOWED_ALGORITHM:
         raise ValueError(f"SIMPLE_JWT['ALGORITHM'] must be {ALLOWED_ALGORITHM}")
     return KeyedTokenBackend(

@@ -41,6 +41,10 @@ class ClientPolicy:
     breaker_reset_timeout: float = 5.0
 
 
+class _DeadlineExceeded(Exception):
+    """The caller's time is up: not the provider's fault, so neither retried nor counted."""
+
+
 class _Unavailable(Exception):
     """A failure of the provider, not of the request: worth a retry; counts for the breaker."""
 
@@ -131,17 +135,17 @@ class ResilientHttpClient:
         try:
             for attempt in retrying:
                 with attempt:
+                    if deadline <= time.time():
+                        raise _DeadlineExceeded("deadline exceeded")
                     response = self._breaker.call(self._send, method, path, deadline, **kwargs)
-        except (_Unavailable, pybreaker.CircuitBreakerError) as error:
+        except (_Unavailable, _DeadlineExceeded, pybreaker.CircuitBreakerError) as error:
             raise ServiceUnavailableError(
                 f"The {self.service} service is unavailable.", details={"reason": str(error)}
             ) from None
         return self._checked(response)
 
     def _send(self, method: str, path: str, deadline: float, **kwargs: Any) -> httpx.Response:
-        remaining = deadline - time.time()
-        if remaining <= 0:
-            raise _Unavailable("deadline exceeded")
+        remaining = max(deadline - time.time(), 0.001)
         timeout = httpx.Timeout(
             min(self.policy.read_timeout, remaining),
             connect=min(self.policy.connect_timeout, remaining),

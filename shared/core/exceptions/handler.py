@@ -32,14 +32,20 @@ _DRF_CODES: list[tuple[type[drf.APIException], ErrorCode]] = [
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """Map domain, DRF and Django exceptions to the envelope; anything else is a logged 500."""
     headers: dict[str, str] = {}
+    status: int | None = None
     if isinstance(exc, DomainError):
         code, message, details = exc.code, exc.message, exc.details
+        if code is ErrorCode.INTERNAL_ERROR:
+            logger.error("Internal error in %s", _view_name(context), exc_info=exc)
     elif isinstance(exc, Http404):
         code, message, details = ErrorCode.NOT_FOUND, None, {}
     elif isinstance(exc, DjangoPermissionDenied):
         code, message, details = ErrorCode.PERMISSION_DENIED, None, {}
     elif isinstance(exc, drf.APIException):
         code = _code_for_api_exception(exc)
+        # DRF turns 401s into 403s when no WWW-Authenticate header is known; ours stay 401.
+        is_auth_error = isinstance(exc, drf.NotAuthenticated | drf.AuthenticationFailed)
+        status = code.status if is_auth_error else exc.status_code
         message, details = _message_and_details(exc)
         headers = _auth_headers(exc, context)
         if isinstance(exc, drf.Throttled) and exc.wait is not None:
@@ -47,8 +53,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     else:
         logger.exception("Unhandled exception in %s", _view_name(context))
         code, message, details = ErrorCode.INTERNAL_ERROR, None, {}
-    # A 401 keeps its status even when DRF would downgrade it (see _auth_headers).
-    return Response(error_body(code, message, details), status=code.status, headers=headers)
+    return Response(
+        error_body(code, message, details), status=status or code.status, headers=headers
+    )
 
 
 def _code_for_api_exception(exc: drf.APIException) -> ErrorCode:

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import connections
-from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt import settings as simplejwt_settings
 
 from shared.core.authentication.keys import load_public_key
 
@@ -23,7 +23,8 @@ def check_databases() -> dict[str, str]:
 
 def check_keys() -> dict[str, str]:
     try:
-        load_public_key(api_settings.VERIFYING_KEY or "")
+        # Looked up on the module: simplejwt rebinds ``api_settings`` when SIMPLE_JWT changes.
+        load_public_key(simplejwt_settings.api_settings.VERIFYING_KEY or "")
     except Exception as exc:
         return {"keys": f"error: {type(exc).__name__}"}
     return {"keys": "ok"}

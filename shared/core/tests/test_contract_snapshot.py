@@ -19,7 +19,7 @@ SAMPLE = "shared.core.tests.sample_contract"
 
 
 def snapshot(*models: type[BaseModel], names: dict[type, str] | None = None) -> dict:
-    """A snapshot of the given models; ``names`` renames them (old and new versions of one model)."""
+    """A snapshot of the models; ``names`` renames them (old and new versions of one model)."""
     entries = {}
     for model in models:
         name = (names or {}).get(model, model.__name__)
@@ -121,10 +121,10 @@ def test_changes_in_nested_models_are_found():
 
     old = snapshot(Wrapper)
 
-    class Owner(BaseModel):  # noqa: F811 - the next version of the nested model
+    class Owner(BaseModel):  # the next version of the nested model
         id: str
 
-    class Wrapper(BaseModel):  # noqa: F811
+    class Wrapper(BaseModel):  # and of its container
         owner: Owner
 
     assert breaking_changes(old, snapshot(Wrapper)) == ["Owner.uuid: removed"]

@@ -1,4 +1,4 @@
-"""ResilientHttpClient: timeouts, retries, circuit breaking and error mapping, over a mock transport."""
+"""ResilientHttpClient: timeouts, retries, the breaker and error mapping, over a mock network."""
 
 import time
 
@@ -128,7 +128,7 @@ def test_4xx_are_mapped_and_never_retried(status, error):
 
 def test_not_found_keeps_the_providers_message():
     recorder = Recorder((404, {"error": {"message": "User not found."}}))
-    with pytest.raises(NotFoundError, match="User not found."):
+    with pytest.raises(NotFoundError, match=r"User not found\."):
         client_for(recorder).get_model("/hello", Greeting)
 
 
@@ -171,3 +171,21 @@ def test_one_pool_per_provider_per_process():
     first = ResilientHttpClient(service="greeter", base_url="http://g", transport=transport)
     second = ResilientHttpClient(service="greeter", base_url="http://g", transport=transport)
     assert first._http is second._http
+
+
+def test_a_404_without_an_envelope_is_plain_not_found():
+    transport = httpx.MockTransport(lambda request: httpx.Response(404, text="<h1>nope</h1>"))
+    client = ResilientHttpClient(service="greeter", base_url="http://g", transport=transport)
+    with pytest.raises(NotFoundError, match=r"^Not found\.$"):
+        client.get_model("/hello", Greeting)
+
+
+def test_without_token_or_request_id_neither_header_is_sent():
+    recorder = Recorder((200, {"text": "hi"}))
+    client = ResilientHttpClient(
+        service="greeter", base_url="http://g", transport=httpx.MockTransport(recorder)
+    )
+    client.get_model("/hello", Greeting)
+    [sent] = recorder.requests
+    assert "Authorization" not in sent.headers
+    assert "X-Request-ID" not in sent.headers

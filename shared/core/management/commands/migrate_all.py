@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Apply migrations to each database alias in settings.DATABASES (except 'default')."
+    help = "Apply migrations to each configured database alias (the empty 'default' is skipped)."
 
     def handle(self, *args: Any, **options: Any) -> None:
         verbosity = options.get("verbosity", 1)

@@ -1,0 +1,53 @@
+"""EventEnvelope: the frame every integration event travels in."""
+
+import uuid
+from datetime import UTC, datetime
+
+import pydantic
+import pytest
+
+from shared.core.contracts.events import EventEnvelope
+
+
+class UserDeleted(pydantic.BaseModel):
+    user_uuid: uuid.UUID
+
+
+def test_envelope_fills_in_id_and_time():
+    before = datetime.now(UTC)
+
+    event = EventEnvelope[UserDeleted](
+        type="user.deleted", version=1, producer="users", data=UserDeleted(user_uuid=uuid.uuid4())
+    )
+
+    assert isinstance(event.event_id, uuid.UUID)
+    assert before <= event.occurred_at <= datetime.now(UTC)
+
+
+def test_envelope_round_trips_through_json():
+    event = EventEnvelope[UserDeleted](
+        type="user.deleted", version=1, producer="users", data=UserDeleted(user_uuid=uuid.uuid4())
+    )
+
+    assert EventEnvelope[UserDeleted].model_validate_json(event.model_dump_json()) == event
+
+
+def test_version_starts_at_one():
+    with pytest.raises(pydantic.ValidationError):
+        EventEnvelope[UserDeleted](
+            type="user.deleted", version=0, producer="users", data={"user_uuid": uuid.uuid4()}
+        )
+
+
+def test_data_is_validated_against_the_events_model():
+    with pytest.raises(pydantic.ValidationError):
+        EventEnvelope[UserDeleted](type="user.deleted", version=1, producer="users", data={})
+
+
+def test_envelope_is_immutable():
+    event = EventEnvelope[UserDeleted](
+        type="user.deleted", version=1, producer="users", data={"user_uuid": uuid.uuid4()}
+    )
+
+    with pytest.raises(pydantic.ValidationError):
+        event.type = "user.created"

@@ -1,0 +1,27 @@
+"""Test-only models built from the core's abstract models (synced without migrations)."""
+
+from django.db import models
+
+from shared.core.models import OwnedMixin, SoftDeleteMixin, TimestampedModel, UUIDModel
+
+
+class Widget(UUIDModel, TimestampedModel, SoftDeleteMixin, OwnedMixin):
+    """Stands in for a service's aggregate: public uuid, timestamps, soft delete and an owner."""
+
+    name = models.CharField(max_length=100)
+    due_date = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tagging(models.Model):
+    """A relation to Django's auth app, which the suite routes to another database (no table).
+
+    It exists so that the core's boundary check has a cross-service foreign key to report.
+    """
+
+    group = models.ForeignKey("auth.Group", on_delete=models.CASCADE)
+
+    class Meta:
+        managed = False
