@@ -80,3 +80,13 @@ def test_readiness_reports_both_databases_and_the_keys(client):
         "database:projects": "ok",
         "keys": "ok",
     }
+
+
+def test_the_users_client_follows_the_configured_transport(settings):
+    from services.users.client.http import HttpUsersClient
+    from services.users.client.local import LocalUsersClient
+    from shared.core.clients import clients
+
+    expected = {"local": LocalUsersClient, "wsgi": HttpUsersClient, "http": HttpUsersClient}
+    transport = settings.SERVICE_CLIENTS["users"]["transport"]
+    assert isinstance(clients.get("users"), expected[transport])
