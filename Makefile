@@ -10,7 +10,7 @@ PYTEST := $(BIN)/pytest
 COV := --cov --cov-append --cov-report=
 
 .PHONY: help install run migrate test test-core test-users test-projects test-monolith \
-        lint format clean contracts
+        lint format clean contracts bench-clients
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -52,6 +52,9 @@ contracts: $(STAMP)  ## Rewrite the committed JSON Schema snapshots of every con
 	  $(BIN)/python -m shared.core.contracts.snapshot write \
 	    services.$$service.contracts.v1 services/$$service/contracts/v1/schema.json; \
 	done
+
+bench-clients: $(STAMP)  ## get_users(20) through local, wsgi and http: medians and ratios
+	$(BIN)/python -m bench.clients
 
 lint: $(STAMP)  ## ruff (lint + format check) and import-linter
 	$(BIN)/ruff check .

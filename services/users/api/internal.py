@@ -30,7 +30,7 @@ class InternalUserBatchView(InternalAPIView):
     def get(self, request: Request) -> Response:
         query = UserBatchQuerySerializer(data={"uuid": request.query_params.getlist("uuid")})
         query.is_valid(raise_exception=True)
-        users = UserService().get_many(uuids=query.validated_data["uuid"], include_inactive=True)
+        users = UserService().summaries(uuids=query.validated_data["uuid"], include_inactive=True)
         results = [
             {"uuid": str(user.uuid), "display_name": user.display_name, "is_active": user.is_active}
             for user in users

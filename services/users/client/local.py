@@ -20,7 +20,10 @@ class LocalUsersClient:
         wanted = set(uuids)
         if not wanted:
             return {}
-        return {user.uuid: _summary(user) for user in self._service.get_many(uuids=wanted)}
+        return {
+            user.uuid: UserSummary(uuid=user.uuid, display_name=user.display_name)
+            for user in self._service.summaries(uuids=wanted)
+        }
 
     def get_user(self, uuid: UUID) -> UserSummary:
         return _summary(self._service.get_active(uuid=uuid))

@@ -1,6 +1,7 @@
 """Accounts: registration, profile changes, deactivation and lookups for other services."""
 
 from collections.abc import Iterable
+from typing import NamedTuple
 from uuid import UUID
 
 from django.contrib.auth.password_validation import validate_password
@@ -16,6 +17,14 @@ from shared.core.services import BaseService
 from shared.core.utils.validators import clean_text, normalize_email
 
 DB = "users"
+
+
+class UserRecord(NamedTuple):
+    uuid: UUID
+    display_name: str
+    is_active: bool
+
+
 EMAIL_TAKEN = "A user with this email already exists."
 
 
@@ -87,7 +96,13 @@ class UserService(BaseService[User]):
             raise NotFoundError(self.not_found_message)
         return user
 
-    def get_many(self, *, uuids: Iterable[UUID], include_inactive: bool = False) -> list[User]:
-        """The accounts among ``uuids`` that exist (and are active, unless asked otherwise)."""
+    def summaries(
+        self, *, uuids: Iterable[UUID], include_inactive: bool = False
+    ) -> list[UserRecord]:
+        """Light records of the accounts among ``uuids`` (active ones, unless asked otherwise).
+
+        Batch lookups serve other services on hot paths: only three columns, no model instances.
+        """
         queryset = User.objects.using(DB) if include_inactive else self.get_queryset()
-        return list(queryset.filter(uuid__in=list(uuids)))
+        rows = queryset.filter(uuid__in=list(uuids)).values_list(*UserRecord._fields)
+        return [UserRecord(*row) for row in rows]

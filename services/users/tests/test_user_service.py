@@ -251,20 +251,20 @@ def test_is_active_is_false_for_deactivated_and_unknown_accounts(user, make_user
     assert UserService().is_active(uuid=uuid4()) is False
 
 
-def test_get_many_skips_inactive_and_unknown_accounts(make_user):
+def test_summaries_skips_inactive_and_unknown_accounts(make_user):
     alive, deleted = make_user(), make_user()
     UserService().deactivate(actor_uuid=deleted.uuid)
 
-    found = UserService().get_many(uuids=[alive.uuid, deleted.uuid, uuid4()])
+    found = UserService().summaries(uuids=[alive.uuid, deleted.uuid, uuid4()])
 
     assert [user.uuid for user in found] == [alive.uuid]
 
 
-def test_get_many_includes_inactive_accounts_when_asked(make_user):
+def test_summaries_includes_inactive_accounts_when_asked(make_user):
     alive, deleted = make_user(), make_user()
     UserService().deactivate(actor_uuid=deleted.uuid)
 
-    found = UserService().get_many(uuids=[alive.uuid, deleted.uuid], include_inactive=True)
+    found = UserService().summaries(uuids=[alive.uuid, deleted.uuid], include_inactive=True)
 
     assert {user.uuid for user in found} == {alive.uuid, deleted.uuid}
 
