@@ -10,7 +10,9 @@ PYTEST := $(BIN)/pytest
 COV := --cov --cov-append --cov-report=
 
 .PHONY: help install run migrate test test-core test-users test-projects test-monolith \
-        lint format clean contracts bench-clients
+        lint format clean contracts bench-clients \
+        wheels images images-offline compose-env compose-plugin split split-down split-local \
+        split-local-down
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -55,6 +57,53 @@ contracts: $(STAMP)  ## Rewrite the committed JSON Schema snapshots of every con
 
 bench-clients: $(STAMP)  ## get_users(20) through local, wsgi and http: medians and ratios
 	$(BIN)/python -m bench.clients
+
+# --- Split mode ---------------------------------------------------------------------------------
+COMPOSE ?= docker compose
+GATEWAY_PORT ?= 8080
+export GATEWAY_PORT
+
+DEPS_WHEELS := build/wheels/deps/.built
+
+$(DEPS_WHEELS): pyproject.toml shared/core/pyproject.toml | $(STAMP)
+	rm -rf build/wheels/deps && mkdir -p build/wheels/deps
+	$(BIN)/pip wheel --quiet --wheel-dir build/wheels/deps ./shared/core .
+	rm -f build/wheels/deps/split_ready*.whl
+	touch $@
+
+wheels: $(DEPS_WHEELS)  ## Build the wheels the images install (build/wheels/{deps,app})
+	rm -rf build/wheels/app && mkdir -p build/wheels/app
+	SOURCE_DATE_EPOCH=315532800 $(BIN)/pip wheel --quiet --no-deps --wheel-dir build/wheels/app ./shared/core .
+
+images-offline:  ## Build the local Debian base image (debootstrap + docker import)
+	docker/build-offline-base.sh
+
+compose-env: $(STAMP)
+	$(BIN)/python docker/compose_env.py var/compose
+
+images: wheels compose-env  ## Build the app, gateway and postgres images (offline base if no registry)
+	$(BIN)/python -m gateway.render
+	set -e; eval "$$(docker/base-images.sh)"; \
+	export DOCKER_BUILDKIT=0; \
+	docker build -q -f docker/app/Dockerfile --build-arg BASE_IMAGE=$$BASE_IMAGE -t split-ready/app:local . ; \
+	docker build -q --build-arg NGINX_IMAGE=$$NGINX_IMAGE -t split-ready/gateway:local gateway ; \
+	docker build -q --build-arg POSTGRES_IMAGE=$$POSTGRES_IMAGE -t split-ready/postgres:local docker/postgres
+
+compose-plugin:
+	docker/install-compose-v2.sh >/dev/null
+
+split: images compose-plugin  ## Build and start the compose stack; prints the gateway URL
+	$(COMPOSE) up --detach --no-build --wait
+	@echo "split mode is up: http://127.0.0.1:$(GATEWAY_PORT)/  (make split-down stops it)"
+
+split-down: compose-plugin  ## Stop the compose stack (volumes are kept)
+	$(COMPOSE) down --remove-orphans
+
+split-local: $(STAMP)  ## users and projects under gunicorn + a host nginx gateway, no containers
+	docker/split-local.sh up
+
+split-local-down:  ## Stop split-local; nothing is left running
+	docker/split-local.sh down
 
 lint: $(STAMP)  ## ruff (lint + format check) and import-linter
 	$(BIN)/ruff check .

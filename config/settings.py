@@ -10,8 +10,7 @@ from pathlib import Path
 import dj_database_url
 
 from config.env import ConfigurationError, env
-from services.projects.manifest import MANIFEST as PROJECTS
-from services.users.manifest import MANIFEST as USERS
+from config.services import KNOWN_SERVICES
 from shared.core.authentication.keys import (
     ensure_dev_keypair,
     load_public_key,
@@ -19,7 +18,7 @@ from shared.core.authentication.keys import (
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-KNOWN_SERVICES = {manifest.name: manifest for manifest in (USERS, PROJECTS)}
+USERS = KNOWN_SERVICES["users"]
 
 # --- Environment and the hosted services -------------------------------------------------------
 
@@ -266,6 +265,8 @@ SPECTACULAR_SETTINGS = {
 # --- Logging: one JSON object per line ----------------------------------------------------------
 
 LOG_LEVEL = env.choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
+# One access line per request; off where the server (gunicorn in the image) writes its own.
+ACCESS_LOG = env.bool("DJANGO_ACCESS_LOG", default=True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -285,6 +286,9 @@ LOGGING = {
     "loggers": {
         "django.server": {"level": "WARNING"},  # runserver's own access lines; ours are JSON
         "django.request": {"level": "ERROR"},  # 4xx are answered and logged by the access log
-        "httpx": {"level": "WARNING"},  # service calls are visible in the provider's access log
+        "httpx": {"level": "WARNING"},
+        "shared.core.access": {
+            "level": "INFO" if ACCESS_LOG else "WARNING"
+        },  # service calls are visible in the provider's access log
     },
 }

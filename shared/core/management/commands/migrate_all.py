@@ -1,10 +1,31 @@
 """``manage.py migrate_all``: apply migrations to every service database this process hosts."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connections
+
+# Replicas of one service start together; on PostgreSQL only one of them migrates at a time.
+MIGRATION_LOCK_KEY = 7_311_104_205
+
+
+@contextmanager
+def migration_lock(alias: str) -> Iterator[None]:
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [MIGRATION_LOCK_KEY])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [MIGRATION_LOCK_KEY])
 
 
 class Command(BaseCommand):
@@ -17,4 +38,5 @@ class Command(BaseCommand):
                 continue
             if verbosity:
                 self.stdout.write(f"Migrating database '{alias}'")
-            call_command("migrate", database=alias, interactive=False, verbosity=verbosity)
+            with migration_lock(alias):
+                call_command("migrate", database=alias, interactive=False, verbosity=verbosity)

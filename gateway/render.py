@@ -1,0 +1,97 @@
+"""Renders the gateway's nginx configuration from the routing table in config/services.py.
+
+    python -m gateway.render                       # rewrite gateway/nginx.conf (committed)
+    python -m gateway.render --users 127.0.0.1:8001 --projects 127.0.0.1:8002 \\
+        --listen 127.0.0.1:8080 --runtime-dir var/split-local/nginx --output FILE
+
+The committed gateway/nginx.conf keeps the @USERS_UPSTREAM@, @PROJECTS_UPSTREAM@, @LISTEN@ and
+@RUNTIME_DIR@ placeholders; the gateway image fills them in when it starts (entrypoint.sh), and
+split-local fills them in here. Nothing else differs between the topologies.
+"""
+
+import argparse
+import json
+from pathlib import Path
+
+from config.services import BLOCKED_PREFIXES, RATE_LIMITED_PATHS, public_routes
+
+HERE = Path(__file__).resolve().parent
+TEMPLATE = HERE / "nginx.conf.template"
+COMMITTED = HERE / "nginx.conf"
+
+# The gateway's own errors, in the API's envelope (DESIGN.md section 5).
+GATEWAY_ERRORS = {
+    400: ("validation_error", "The request is malformed."),
+    404: ("not_found", "Not found."),
+    413: ("payload_too_large", "The request body is larger than 1048576 bytes."),
+    429: ("throttled", "Too many requests."),
+    502: ("bad_gateway", "The service behind the gateway failed."),
+    503: ("service_unavailable", "The service behind the gateway is unavailable."),
+    504: ("gateway_timeout", "The service behind the gateway did not answer in time."),
+}
+INDENT = " " * 8
+
+
+def _location(modifier: str, path: str, body: list[str]) -> str:
+    head = f"{INDENT}location {modifier} {path} {{" if modifier else f"{INDENT}location {path} {{"
+    lines = [head, *[f"{INDENT}    {line}" for line in body]]
+    return "\n".join([*lines, f"{INDENT}}}"])
+
+
+def render_routes() -> str:
+    blocks = [_location("^~", prefix, ["return 404;"]) for prefix in BLOCKED_PREFIXES]
+    service_of = dict(public_routes())
+    for path in RATE_LIMITED_PATHS:
+        upstream = next(service for prefix, service in public_routes() if path.startswith(prefix))
+        body = ["limit_req zone=auth burst=20 nodelay;", f"proxy_pass http://{upstream};"]
+        blocks.append(_location("=", path, body))
+    for prefix, service in public_routes():
+        assert service_of[prefix] == service
+        blocks.append(_location("^~", prefix, [f"proxy_pass http://{service};"]))
+    return "\n\n".join(blocks)
+
+
+def render_errors() -> str:
+    pages = [f"{INDENT}error_page {status} @error_{status};" for status in GATEWAY_ERRORS]
+    handlers = []
+    for status, (code, message) in GATEWAY_ERRORS.items():
+        envelope = json.dumps(
+            {"error": {"code": code, "message": message, "details": {}, "request_id": "$req_id"}}
+        )
+        body = [
+            "default_type application/json;",
+            "add_header X-Request-ID $req_id always;",
+            f"return {status} '{envelope}';",
+        ]
+        handlers.append(_location("", f"@error_{status}", body))
+    return "\n".join(pages) + "\n\n" + "\n\n".join(handlers)
+
+
+def render(**placeholders: str) -> str:
+    text = TEMPLATE.read_text().replace("@ROUTES@", render_routes())
+    text = text.replace("@ERRORS@", render_errors())
+    for name, value in placeholders.items():
+        text = text.replace(f"@{name.upper()}@", value)
+    return text
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Render the gateway's nginx.conf")
+    parser.add_argument("--users")
+    parser.add_argument("--projects")
+    parser.add_argument("--listen")
+    parser.add_argument("--runtime-dir")
+    parser.add_argument("--output", type=Path, default=COMMITTED)
+    args = parser.parse_args()
+    values = {
+        "users_upstream": args.users,
+        "projects_upstream": args.projects,
+        "listen": args.listen,
+        "runtime_dir": args.runtime_dir,
+    }
+    args.output.write_text(render(**{k: v for k, v in values.items() if v}))
+    print(f"wrote {args.output}")
+
+
+if __name__ == "__main__":
+    main()
