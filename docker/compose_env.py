@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from shared.core.authentication.keys import generate_rsa_keypair  # noqa: E402
+from shared.core.authentication.keys import generate_rsa_keypair
 
 
 def write(path: Path, values: dict[str, str]) -> None:
