@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 PYTEST := $(BIN)/pytest
 COV := --cov --cov-append --cov-report=
 
-.PHONY: help install run migrate test test-core test-users test-projects test-monolith \
+.PHONY: help install run migrate test test-unit test-e2e test-core test-users test-projects test-monolith \
         lint format clean contracts bench-clients \
         wheels images images-offline compose-env compose-plugin split split-down split-local \
         split-local-down
@@ -31,11 +31,21 @@ migrate: $(STAMP)  ## Apply migrations to every hosted service's database
 run: migrate  ## Run the monolith on HOST:PORT (default 127.0.0.1:8000); Ctrl-C stops it
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(STAMP)  ## The whole suite: core alone, each service alone, the monolith, coverage, import rules
+test: $(STAMP)  ## The whole suite: core, each service alone, the monolith, coverage, import rules, e2e
 	rm -f .coverage
 	$(MAKE) --no-print-directory test-core test-users test-projects test-monolith
 	$(BIN)/coverage report --fail-under=90
 	$(BIN)/lint-imports
+	$(MAKE) --no-print-directory test-e2e
+
+test-unit: $(STAMP)  ## Everything but the end-to-end tests (no Docker needed)
+	rm -f .coverage
+	$(MAKE) --no-print-directory test-core test-users test-projects test-monolith
+	$(BIN)/coverage report --fail-under=90
+	$(BIN)/lint-imports
+
+test-e2e: images compose-plugin  ## The split topologies end to end (split-local, and compose via testcontainers)
+	TESTCONTAINERS_RYUK_DISABLED=true $(PYTEST) tests_e2e
 
 test-core: $(STAMP)  ## Core's own suite, with no service installed
 	$(PYTEST) shared/core --ds=shared.core.tests.settings $(COV)

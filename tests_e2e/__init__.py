@@ -1,0 +1,1 @@
+"""End-to-end tests against running topologies (split-local, compose via testcontainers)."""

@@ -1,0 +1,87 @@
+"""Bring topologies up for the end-to-end suite, and take them down again.
+
+Docker is required: in CI (CI=true) its absence fails the run loudly; elsewhere the compose tests
+are skipped with the reason.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+IMAGES = ("split-ready/app:local", "split-ready/gateway:local", "split-ready/postgres:local")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def require_docker() -> None:
+    reason = None
+    if shutil.which("docker") is None:
+        reason = "the docker CLI is not installed"
+    elif subprocess.run(["docker", "info"], capture_output=True, check=False).returncode != 0:
+        reason = "the Docker engine is not reachable"
+    elif subprocess.run(
+        ["docker", "compose", "version"], capture_output=True, check=False
+    ).returncode:
+        reason = "Compose v2 is missing (make compose-plugin installs it)"
+    if reason is None:
+        missing = [
+            image
+            for image in IMAGES
+            if subprocess.run(
+                ["docker", "image", "inspect", image], capture_output=True, check=False
+            ).returncode
+        ]
+        reason = f"images missing ({', '.join(missing)}): run make images" if missing else None
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"Docker is required for the end-to-end tests in CI: {reason}")
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def split_local() -> Iterator[str]:
+    ports = {"USERS_PORT": free_port(), "PROJECTS_PORT": free_port(), "GATEWAY_PORT": free_port()}
+    env = {**os.environ, **{name: str(port) for name, port in ports.items()}}
+    script = ROOT / "docker" / "split-local.sh"
+    subprocess.run([str(script), "up"], cwd=ROOT, env=env, check=True, timeout=300)
+    try:
+        yield f"http://127.0.0.1:{ports['GATEWAY_PORT']}"
+    finally:
+        subprocess.run([str(script), "down"], cwd=ROOT, env=env, check=True, timeout=120)
+
+
+@pytest.fixture(scope="session")
+def compose_stack() -> Iterator[tuple[str, object]]:
+    require_docker()
+    from testcontainers.compose import DockerCompose
+
+    port = free_port()
+    # A project of its own, so a developer's `make split` stack is left alone.
+    os.environ["COMPOSE_PROJECT_NAME"] = "split-ready-e2e"
+    os.environ["GATEWAY_PORT"] = str(port)
+    stack = DockerCompose(ROOT, compose_file_name="docker-compose.yml", pull=False, build=False)
+    stack.start()
+    try:
+        url = f"http://127.0.0.1:{port}"
+        httpx.get(f"{url}/healthz", timeout=10).raise_for_status()
+        yield url, stack
+    finally:
+        stack.stop()
+
+
+@pytest.fixture(params=["split-local", "compose"])
+def gateway_url(request) -> str:
+    if request.param == "compose":
+        return request.getfixturevalue("compose_stack")[0]
+    return request.getfixturevalue("split_local")
