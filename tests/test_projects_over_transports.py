@@ -163,3 +163,18 @@ def test_projects_recover_when_users_comes_back(client, register_and_login, live
     assert "X-Degraded" not in recovered
     assert recovered.json()["results"][0]["owner"]["display_name"] == "Owner"
     reset_clients()
+
+
+@pytest.mark.django_db(databases=BOTH, transaction=True)
+def test_readiness_reports_a_remote_provider_without_depending_on_it(client, settings, live_server):
+    settings.SERVICE_CLIENTS = {"users": _users_client_config("http", live_server.url)}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["downstream"] == {"users": "ok"}
+
+    settings.SERVICE_CLIENTS = {
+        "users": _users_client_config("http", f"http://127.0.0.1:{_closed_port()}")
+    }
+    still_ready = client.get("/readyz")
+    assert still_ready.status_code == 200
+    assert still_ready.json()["downstream"]["users"].startswith("unavailable")

@@ -1,5 +1,6 @@
 """Readiness checks: each returns a name and "ok" or a short reason for failing."""
 
+import httpx
 from django.conf import settings
 from django.db import connections
 from rest_framework_simplejwt import settings as simplejwt_settings
@@ -32,3 +33,22 @@ def check_keys() -> dict[str, str]:
 
 def run_readiness_checks() -> dict[str, str]:
     return {**check_databases(), **check_keys()}
+
+
+def check_downstream() -> dict[str, str]:
+    """Reachability of providers called over HTTP: reported, but never a reason to be unready.
+
+    A consumer degrades when a provider is down (DESIGN.md section 6); restarting it would not help.
+    """
+    results = {}
+    for name, config in getattr(settings, "SERVICE_CLIENTS", {}).items():
+        if not isinstance(config, dict) or config.get("transport") != "http":
+            continue
+        try:
+            response = httpx.get(f"{config['url'].rstrip('/')}/healthz", timeout=1.0)
+            results[name] = (
+                "ok" if response.status_code == 200 else f"error: HTTP {response.status_code}"
+            )
+        except httpx.HTTPError as exc:
+            results[name] = f"unavailable: {type(exc).__name__}"
+    return results

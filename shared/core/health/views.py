@@ -3,7 +3,7 @@
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
-from shared.core.health.checks import run_readiness_checks
+from shared.core.health.checks import check_downstream, run_readiness_checks
 
 
 @require_GET
@@ -15,6 +15,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def readyz(request: HttpRequest) -> JsonResponse:
     checks = run_readiness_checks()
     ready = all(state == "ok" for state in checks.values())
-    return JsonResponse(
-        {"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503
-    )
+    body = {"status": "ok" if ready else "unavailable", "checks": checks}
+    if downstream := check_downstream():
+        body["downstream"] = downstream
+    return JsonResponse(body, status=200 if ready else 503)
