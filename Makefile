@@ -84,6 +84,7 @@ $(DEPS_WHEELS): pyproject.toml shared/core/pyproject.toml | $(STAMP)
 wheels: $(DEPS_WHEELS)  ## Build the wheels the images install (build/wheels/{deps,app})
 	rm -rf build/wheels/app && mkdir -p build/wheels/app
 	SOURCE_DATE_EPOCH=315532800 $(BIN)/pip wheel --quiet --no-deps --wheel-dir build/wheels/app ./shared/core .
+	rm -rf shared/core/build
 
 images-offline:  ## Build the local Debian base image (debootstrap + docker import)
 	docker/build-offline-base.sh

@@ -4,6 +4,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
@@ -41,6 +42,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         code, message, details = ErrorCode.NOT_FOUND, None, {}
     elif isinstance(exc, DjangoPermissionDenied):
         code, message, details = ErrorCode.PERMISSION_DENIED, None, {}
+    elif isinstance(exc, OperationalError | InterfaceError):
+        logger.exception("Database unavailable in %s", _view_name(context))
+        code, message, details = ErrorCode.SERVICE_UNAVAILABLE, "The database is unavailable.", {}
     elif isinstance(exc, drf.APIException):
         code = _code_for_api_exception(exc)
         # DRF turns 401s into 403s when no WWW-Authenticate header is known; ours stay 401.

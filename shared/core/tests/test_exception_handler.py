@@ -180,3 +180,12 @@ def test_handler_without_request_still_challenges_a_401():
 
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+
+
+def test_an_unreachable_database_is_a_logged_503(client, caplog):
+    with caplog.at_level(logging.ERROR, logger="shared.core.errors"):
+        response = client.get("/errors/database-down")
+
+    error = assert_error(response, 503, "service_unavailable")
+    assert "connection refused" not in error["message"]
+    assert "Database unavailable" in caplog.text

@@ -18,7 +18,7 @@ def python_packages() -> set[str]:
     found = set()
     for init in CORE_DIR.rglob("__init__.py"):
         relative = init.parent.relative_to(CORE_DIR)
-        if relative.parts and relative.parts[0] == "tests":
+        if relative.parts and relative.parts[0] in {"tests", "build"}:  # build/: setuptools output
             continue
         found.add(".".join(("shared", "core", *relative.parts)))
     return found

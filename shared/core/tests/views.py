@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 from rest_framework import exceptions as drf
@@ -73,6 +74,7 @@ ERRORS: dict[str, Callable[[], Exception]] = {
         {"owner": {"email": ["Enter a valid email."]}, "tags": [{}, {"name": ["Too long."]}]}
     ),
     "unhandled": lambda: RuntimeError("boom"),
+    "database-down": lambda: OperationalError("connection refused"),
 }
 
 
