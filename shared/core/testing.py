@@ -59,3 +59,28 @@ def mint_token(
 def bearer(sub: UUID | str, **kwargs: Any) -> dict[str, str]:
     """Headers for an authenticated request (``client.get(url, headers=bearer(uuid))``)."""
     return {"Authorization": f"Bearer {mint_token(sub, **kwargs)}"}
+
+
+def assert_error_envelope(
+    response: Any, status: int, code: str, *, details: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Assert ``response`` is the API's error envelope with this status and code.
+
+    Checks the whole shape (DESIGN.md section 5) and that ``request_id`` equals the
+    ``X-Request-ID`` header; returns the ``error`` object.
+    """
+    assert response.status_code == status, response.content
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"error"}
+    error = body["error"]
+    assert set(error) == {"code", "message", "details", "request_id"}
+    assert error["code"] == code
+    assert isinstance(error["message"], str)
+    assert error["message"]
+    assert isinstance(error["details"], dict)
+    assert error["request_id"]
+    assert error["request_id"] == response["X-Request-ID"]
+    if details is not None:
+        assert error["details"] == details
+    return error

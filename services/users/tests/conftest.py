@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from services.users.models import User
 from services.users.services.user_service import UserService
+from shared.core.testing import assert_error_envelope
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -61,18 +62,7 @@ def auth(access: str) -> dict[str, Any]:
 
 def assert_error(response, status: int, code: str) -> dict:
     """Checks the envelope of an error response and returns its ``details``."""
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert list(body) == ["error"]
-    error = body["error"]
-    assert set(error) == {"code", "message", "details", "request_id"}
-    assert error["code"] == code
-    assert isinstance(error["message"], str)
-    assert error["message"]
-    assert isinstance(error["details"], dict)
-    assert error["request_id"] == response["X-Request-ID"]
-    return error["details"]
+    return assert_error_envelope(response, status, code)["details"]
 
 
 def assert_field_messages(details: dict, field: str) -> None:
