@@ -10,7 +10,7 @@ PYTEST := $(BIN)/pytest
 COV := --cov --cov-append --cov-report=
 
 .PHONY: help install run migrate test test-unit test-e2e test-core test-users test-projects test-monolith \
-        lint format clean contracts bench-clients \
+        lint format clean contracts bench bench-clients bench-api \
         wheels images images-offline compose-env compose-plugin split split-down split-local \
         split-local-down
 
@@ -67,6 +67,12 @@ contracts: $(STAMP)  ## Rewrite the committed JSON Schema snapshots of every con
 
 bench-clients: $(STAMP)  ## get_users(20) through local, wsgi and http: medians and ratios
 	$(BIN)/python -m bench.clients
+
+bench-api: $(STAMP)  ## API throughput vs a bare view (wrk, gunicorn 2 workers), monolith and split-local
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
+	$(BIN)/python -m bench.api --split-local
+
+bench: bench-clients bench-api  ## Every benchmark
 
 # --- Split mode ---------------------------------------------------------------------------------
 COMPOSE ?= docker compose
