@@ -82,13 +82,13 @@ export GATEWAY_PORT
 DEPS_WHEELS := build/wheels/deps/.built
 
 $(DEPS_WHEELS): pyproject.toml shared/core/pyproject.toml | $(STAMP)
-	rm -rf build/wheels/deps && mkdir -p build/wheels/deps
+	rm -rf build/wheels/deps build/lib shared/core/build && mkdir -p build/wheels/deps
 	$(BIN)/pip wheel --quiet --wheel-dir build/wheels/deps ./shared/core .
 	rm -f build/wheels/deps/split_ready*.whl
 	touch $@
 
 wheels: $(DEPS_WHEELS)  ## Build the wheels the images install (build/wheels/{deps,app})
-	rm -rf build/wheels/app && mkdir -p build/wheels/app
+	rm -rf build/wheels/app build/lib shared/core/build && mkdir -p build/wheels/app
 	SOURCE_DATE_EPOCH=315532800 $(BIN)/pip wheel --quiet --no-deps --wheel-dir build/wheels/app ./shared/core .
 	rm -rf shared/core/build
 

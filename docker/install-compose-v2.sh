@@ -24,7 +24,7 @@ apt_options=(
 apt-get "${apt_options[@]}" -qq update
 (cd "$work" && apt-get "${apt_options[@]}" -qq download docker-compose)
 dpkg -x "$work"/docker-compose_*.deb "$work/root"
-plugin_dir="${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins"
+plugin_dir="${DOCKER_CONFIG:-${HOME:-/root}/.docker}/cli-plugins"
 mkdir -p "$plugin_dir"
 install -m 0755 "$work/root/usr/libexec/docker/cli-plugins/docker-compose" "$plugin_dir/docker-compose"
 docker compose version

@@ -24,7 +24,8 @@ fi
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
   password_file=$(mktemp)
   printf '%s\n' "$POSTGRES_PASSWORD" > "$password_file"
-  chmod 644 "$password_file"
+  chmod 600 "$password_file"
+  [ "$(id -u)" = 0 ] && chown postgres:postgres "$password_file"
   as_postgres "$bin/initdb" -D "$PGDATA" -U "$POSTGRES_USER" --pwfile="$password_file" \
     --auth-local=trust --auth-host=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 >/dev/null
   rm -f "$password_file"

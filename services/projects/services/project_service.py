@@ -255,10 +255,10 @@ class ProjectService(BaseService[Project]):
             member_uuid = parse_uuid(user_uuid, field="user_uuid")
         except ValidationError:
             raise NotFoundError("Member not found.") from None
-        if member_uuid == project.owner_uuid:
-            raise ValidationError.for_field("user_uuid", "The owner cannot be removed.")
         if project.owner_uuid != actor_uuid and member_uuid != actor_uuid:
             raise PermissionDeniedError("Only the owner can remove other members.")
+        if member_uuid == project.owner_uuid:
+            raise ValidationError.for_field("user_uuid", "The owner cannot be removed.")
         deleted, _ = (
             ProjectMembership.objects.using(DB)
             .filter(project=project, user_uuid=member_uuid)

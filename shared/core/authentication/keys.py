@@ -1,9 +1,11 @@
 """RSA key material for JWTs: dev key generation, PEM loading and the JWKS view of a public key."""
 
 import base64
+import contextlib
 import hashlib
 import json
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -35,24 +37,39 @@ def public_pem_from_private(private_pem: str) -> str:
 
 
 def ensure_dev_keypair(directory: Path) -> tuple[str, str]:
-    """Read the development key pair from ``directory``, creating it (mode 0600) on first use."""
-    private_path, public_path = directory / PRIVATE_KEY_FILE, directory / PUBLIC_KEY_FILE
+    """Read the development key pair from ``directory``, creating it (mode 0600) on first use.
+
+    Safe when several processes start at once: the key appears whole or not at all, and the
+    first one to publish it wins.
+    """
+    private_path = directory / PRIVATE_KEY_FILE
     if not private_path.exists():
         directory.mkdir(parents=True, exist_ok=True)
-        private_pem, public_pem = generate_rsa_keypair()
-        _write_private(private_path, private_pem)
-        public_path.write_text(public_pem)
+        _publish(private_path, generate_rsa_keypair()[0], mode=0o600)
     private_pem = private_path.read_text()
-    if not public_path.exists():
-        public_path.write_text(public_pem_from_private(private_pem))
-    return private_pem, public_path.read_text()
+    public_pem = public_pem_from_private(private_pem)
+    public_path = directory / PUBLIC_KEY_FILE
+    if not public_path.exists() or public_path.read_text() != public_pem:
+        _publish(public_path, public_pem, mode=0o644, replace=True)
+    return private_pem, public_pem
 
 
-def _write_private(path: Path, content: str) -> None:
-    # Created with 0600 from the start, so the key is never readable by others, not even briefly.
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write(content)
+def _publish(path: Path, content: str, *, mode: int, replace: bool = False) -> None:
+    """Write a temporary file (created with ``mode``), then move it into place atomically."""
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        os.fchmod(descriptor, mode)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(content)
+        if replace:
+            os.replace(temporary, path)
+        else:
+            # Fails if another process published first: theirs is as good, keep it.
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
 
 
 def load_public_key(public_pem: str) -> rsa.RSAPublicKey:

@@ -8,7 +8,6 @@ from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
-from rest_framework_simplejwt.exceptions import InvalidToken
 
 from shared.core.exceptions.codes import ErrorCode
 from shared.core.exceptions.domain import DomainError
@@ -72,9 +71,9 @@ def _code_for_api_exception(exc: drf.APIException) -> ErrorCode:
 def _message_and_details(exc: drf.APIException) -> tuple[str | None, dict[str, Any]]:
     if isinstance(exc, drf.ValidationError):
         return ErrorCode.VALIDATION_ERROR.default_message, _field_errors(exc.detail)
-    if isinstance(exc, InvalidToken) and isinstance(exc.detail, dict):
-        # simplejwt's detail is {"detail": ..., "code": ..., "messages": [...]}: keep the sentence.
-        return str(exc.detail.get("detail") or ErrorCode.AUTHENTICATION_FAILED.default_message), {}
+    if isinstance(exc.detail, dict) and "detail" in exc.detail:
+        # simplejwt's are {"detail": ..., "code": ..., "messages": [...]}: keep the sentence.
+        return str(exc.detail["detail"]) or None, {}
     return _flatten(exc.detail) or None, {}
 
 

@@ -28,7 +28,7 @@ class RequestIdMiddleware:
         request.request_id = request_id  # type: ignore[attr-defined]
         id_token = request_id_var.set(request_id)
         user_token = user_uuid_var.set(None)
-        deadline_token = deadline_var.set(parse_deadline(request.headers.get(DEADLINE_HEADER)))
+        deadline_token = deadline_var.set(_inbound_deadline(request))
         started = time.perf_counter()
         try:
             response = self.get_response(request)
@@ -50,3 +50,13 @@ class RequestIdMiddleware:
             deadline_var.reset(deadline_token)
             user_uuid_var.reset(user_token)
             request_id_var.reset(id_token)
+
+
+def _inbound_deadline(request: HttpRequest) -> float | None:
+    """A caller's deadline binds only calls from other services (``Authorization: Service``).
+
+    A public client could otherwise make a service skip its own calls to others.
+    """
+    if not request.headers.get("Authorization", "").startswith("Service "):
+        return None
+    return parse_deadline(request.headers.get(DEADLINE_HEADER))

@@ -24,11 +24,25 @@ def test_new_request_ids_are_well_formed_and_distinct():
 
 def test_request_context_holds_the_id_and_deadline_during_the_request(client):
     response = client.get(
-        "/context", headers={"X-Request-ID": "ctx-1", "X-Request-Deadline": "1900000000.25"}
+        "/context",
+        headers={
+            "X-Request-ID": "ctx-1",
+            "X-Request-Deadline": "1900000000.25",
+            "Authorization": "Service some-token",
+        },
     )
 
     assert response.json() == {"request_id": "ctx-1", "deadline": 1900000000.25}
     assert deadline_var.get() is None
+
+
+def test_a_public_client_cannot_set_the_deadline_of_service_calls(client):
+    response = client.get(
+        "/context",
+        headers={"X-Request-Deadline": "1", "Authorization": "Bearer some.user.token"},
+    )
+
+    assert response.json()["deadline"] is None
 
 
 def test_request_without_deadline_has_none_in_context(client):

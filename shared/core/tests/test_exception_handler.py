@@ -189,3 +189,10 @@ def test_an_unreachable_database_is_a_logged_503(client, caplog):
     error = assert_error(response, 503, "service_unavailable")
     assert "connection refused" not in error["message"]
     assert "Database unavailable" in caplog.text
+
+
+def test_a_json_body_nested_too_deeply_is_a_parse_error(client):
+    body = "[" * 100_000 + "]" * 100_000
+    response = client.post("/echo", data=body, content_type="application/json")
+
+    assert_error(response, 400, "parse_error")

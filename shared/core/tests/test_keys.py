@@ -127,3 +127,13 @@ def test_jwks_document_publishes_the_verifying_key(rfc7638_public_pem):
             }
         ]
     }
+
+
+def test_processes_starting_together_agree_on_one_dev_key_pair(tmp_path):
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(4) as pool:
+        pairs = pool.map(ensure_dev_keypair, [tmp_path] * 8)
+    assert len(set(pairs)) == 1
+    assert (tmp_path / "jwt_private.pem").stat().st_mode & 0o777 == 0o600
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
