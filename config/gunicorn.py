@@ -8,10 +8,11 @@ from config.env import env
 
 bind = f"{env.str('HOST', '0.0.0.0')}:{env.int('PORT', 8000, minimum=1)}"
 workers = env.int("GUNICORN_WORKERS", 2, minimum=1)
-# Threads, so connections stay open: the gateway keeps upstream connections alive, and sync
-# workers would close every one after its response.
+# gthread keeps connections open (sync workers close each one), so the gateway's upstream
+# keep-alive works. One thread by default: on 2 cores more threads only contend for the GIL
+# (bench/api.py measured it); raise GUNICORN_THREADS for workloads that wait on I/O.
 worker_class = "gthread"
-threads = env.int("GUNICORN_THREADS", 4, minimum=1)
+threads = env.int("GUNICORN_THREADS", 1, minimum=1)
 timeout = env.int("GUNICORN_TIMEOUT", 30, minimum=1)
 graceful_timeout = env.int("GUNICORN_GRACEFUL_TIMEOUT", 20, minimum=1)
 keepalive = env.int("GUNICORN_KEEPALIVE", 30, minimum=1)  # the gateway keeps connections open
