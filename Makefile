@@ -31,11 +31,7 @@ migrate: $(STAMP)  ## Apply migrations to every hosted service's database
 run: migrate  ## Run the monolith on HOST:PORT (default 127.0.0.1:8000); Ctrl-C stops it
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(STAMP)  ## The whole suite: core, each service alone, the monolith, coverage, import rules, e2e
-	rm -f .coverage
-	$(MAKE) --no-print-directory test-core test-users test-projects test-monolith
-	$(BIN)/coverage report --fail-under=90
-	$(BIN)/lint-imports
+test: test-unit  ## The whole suite: core, each service alone, the monolith, coverage, import rules, e2e
 	$(MAKE) --no-print-directory test-e2e
 
 test-unit: $(STAMP)  ## Everything but the end-to-end tests (no Docker needed)
@@ -131,5 +127,6 @@ format: $(STAMP)  ## Fix what ruff can fix
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-clean:  ## Remove the virtualenv, local databases, dev keys and caches
-	rm -rf $(VENV) var .coverage .pytest_cache .ruff_cache .import_linter_cache
+clean:  ## Remove the virtualenv, local databases, dev keys, wheels and caches
+	rm -rf $(VENV) var build shared/core/build .coverage .pytest_cache .ruff_cache \
+	       .import_linter_cache
