@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
+MIN_SECRET_LENGTH = 32
 
 
 class ConfigurationError(ImproperlyConfigured):
@@ -77,6 +78,39 @@ class Env:
     def path(self, name: str, default: Path) -> Path:
         value = self.str(name)
         return Path(value).expanduser() if value else default
+
+    def secret(self, name: str, *, development_default: str, production: bool) -> str:
+        """A secret: the development default outside production; in production a real one."""
+        value = self.str(name)
+        if not production:
+            return value or development_default
+        if value is None:
+            raise ConfigurationError(f"{name}: required when DJANGO_ENV=production")
+        if value == development_default:
+            raise ConfigurationError(
+                f"{name}: the development value is refused when DJANGO_ENV=production"
+            )
+        if len(value) < MIN_SECRET_LENGTH:
+            raise ConfigurationError(
+                f"{name}: must be at least {MIN_SECRET_LENGTH} characters when "
+                "DJANGO_ENV=production"
+            )
+        return value
+
+    def private_file_mode_ok(self, name: str) -> None:
+        """Refuse a secret file (``NAME_FILE``) that group or others may read."""
+        file_name = self.str(f"{name}_FILE")
+        if file_name is None or self.raw(name) is not None:
+            return
+        try:
+            mode = Path(file_name).stat().st_mode
+        except OSError:
+            return  # file_or_value reports what is wrong with it
+        if mode & 0o077:
+            raise ConfigurationError(
+                f"{name}_FILE: {file_name} is readable by group or others "
+                f"(mode {mode & 0o777:o}); make it owner-only (chmod 600)"
+            )
 
     def file_or_value(self, name: str) -> str | None:
         """``NAME`` itself, or the content of the file named by ``NAME_FILE``."""

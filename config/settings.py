@@ -13,9 +13,11 @@ from config.env import ConfigurationError, env
 from config.services import KNOWN_SERVICES
 from shared.core.authentication.keys import (
     ensure_dev_keypair,
+    is_dev_key,
     load_public_key,
     public_pem_from_private,
 )
+from shared.core.utils.files import private_directory, private_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 USERS = KNOWN_SERVICES["users"]
@@ -39,13 +41,14 @@ if not SERVICES:
 HOSTED = [KNOWN_SERVICES[name] for name in KNOWN_SERVICES if name in SERVICES]
 SERVICE_NAME = "monolith" if len(HOSTED) == len(KNOWN_SERVICES) else "+".join(SERVICES)
 
-SECRET_KEY = env.str("DJANGO_SECRET_KEY") or (
-    None if PRODUCTION else "dev-only-insecure-secret-key-never-use-in-production"
+DEV_SECRET_KEY = "dev-only-insecure-secret-key-never-use-in-production"
+SECRET_KEY = env.secret(
+    "DJANGO_SECRET_KEY", development_default=DEV_SECRET_KEY, production=PRODUCTION
 )
-if SECRET_KEY is None:
-    raise ConfigurationError("DJANGO_SECRET_KEY: required when DJANGO_ENV=production")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
-VAR_DIR = env.path("VAR_DIR", BASE_DIR / "var")
+if PRODUCTION and "*" in ALLOWED_HOSTS:
+    raise ConfigurationError("DJANGO_ALLOWED_HOSTS: '*' is refused when DJANGO_ENV=production")
+VAR_DIR = private_directory(env.path("VAR_DIR", BASE_DIR / "var"))
 
 # --- Apps, middleware, URLs --------------------------------------------------------------------
 
@@ -70,20 +73,30 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",  # the Swagger UI page is HTML
 ]
 ROOT_URLCONF = "config.urls"
 HOSTED_URLCONFS = [manifest.urlconf for manifest in HOSTED]
 WSGI_APPLICATION = "config.wsgi.application"
 APPEND_SLASH = False
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Forwarded headers come from a proxy only when one is in front (the gateway topologies say so);
+# trusted from a bare monolith, any client could make every link it renders https.
+TRUST_FORWARDED_HEADERS = env.bool("TRUST_FORWARDED_HEADERS", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUST_FORWARDED_HEADERS else None
+# `check --deploy` findings that do not apply, each with its reason (docs/adr/0012):
+SILENCED_SYSTEM_CHECKS = [
+    "security.W003",  # no cookie or session authentication: bearer tokens need no CSRF token
+    "security.W004",  # HSTS and the https redirect belong to the TLS terminator in front of
+    "security.W008",  # the gateway; these processes only ever see plain HTTP from it
+]
 USE_TZ = True
 TIME_ZONE = "UTC"
 LANGUAGE_CODE = "en-us"
 USE_I18N = False
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"  # collectstatic's target; WhiteNoise also finds app assets
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# collectstatic's target; WhiteNoise also finds app assets
+STATIC_ROOT = private_directory(VAR_DIR / "static")
 WHITENOISE_USE_FINDERS = True
 TEMPLATES = [
     {
@@ -97,6 +110,17 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # --- Databases: one per service ----------------------------------------------------------------
 
 
+# Several workers share one SQLite file. A deferred transaction that reads, then writes, fails
+# at once with "database is locked" when another worker wrote in between; an immediate one takes
+# the write lock at BEGIN and waits for it (up to `timeout` seconds), so writes queue instead.
+# WAL lets readers go on while one transaction writes.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL",
+}
+
+
 def _database(variable: str, default_url: str) -> dict:
     url = env.str(variable, default_url) or default_url
     try:
@@ -105,8 +129,9 @@ def _database(variable: str, default_url: str) -> dict:
         raise ConfigurationError(f"{variable}: not a usable database URL ({exc})") from None
     config["TEST"] = {"DEPENDENCIES": []}  # services' databases do not depend on "default"
     if config["ENGINE"].endswith("sqlite3"):
-        Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        private_file(Path(config["NAME"]))
         config["CONN_MAX_AGE"] = 0
+        config["OPTIONS"] = dict(SQLITE_OPTIONS)
     return config
 
 
@@ -145,6 +170,13 @@ if USERS in HOSTED:
                 "(or set JWT_PRIVATE_KEY_FILE)"
             )
         JWT_PRIVATE_KEY, _ = ensure_dev_keypair(JWT_DEV_KEYS_DIR)
+    if PRODUCTION:
+        env.private_file_mode_ok("JWT_PRIVATE_KEY")
+        if is_dev_key(JWT_PRIVATE_KEY, JWT_DEV_KEYS_DIR):
+            raise ConfigurationError(
+                "JWT_PRIVATE_KEY: the generated development key is refused when "
+                "DJANGO_ENV=production"
+            )
     try:
         _derived_public = public_pem_from_private(JWT_PRIVATE_KEY)
     except (ValueError, TypeError):
@@ -212,11 +244,10 @@ REST_FRAMEWORK = {
 # --- Service clients: in-process when the provider is hosted here, else HTTP ---------------------
 
 SERVICE_TRANSPORT = env.choice("SERVICE_TRANSPORT", "auto", ("auto", "local", "wsgi", "http"))
-INTERNAL_API_TOKEN = env.str("INTERNAL_API_TOKEN") or (
-    None if PRODUCTION else "dev-only-internal-token-never-use-in-production"
+DEV_INTERNAL_API_TOKEN = "dev-only-internal-token-never-use-in-production"
+INTERNAL_API_TOKEN = env.secret(
+    "INTERNAL_API_TOKEN", development_default=DEV_INTERNAL_API_TOKEN, production=PRODUCTION
 )
-if INTERNAL_API_TOKEN is None:
-    raise ConfigurationError("INTERNAL_API_TOKEN: required when DJANGO_ENV=production")
 
 
 def _client_config(provider) -> dict:

@@ -44,7 +44,8 @@ start_service() {  # start_service <name> <port> [VAR=value ...]
   shift 2
   env VAR_DIR="$root" SERVICES="$name" HOST=127.0.0.1 PORT="$port" DJANGO_ACCESS_LOG=false "$@" \
     "$python" manage.py migrate_all --verbosity 0
-  env VAR_DIR="$root" SERVICES="$name" HOST=127.0.0.1 PORT="$port" DJANGO_ACCESS_LOG=false "$@" \
+  env VAR_DIR="$root" SERVICES="$name" HOST=127.0.0.1 PORT="$port" DJANGO_ACCESS_LOG=false \
+    TRUST_FORWARDED_HEADERS=true "$@" \
     setsid "$python" -m gunicorn --config python:config.gunicorn config.wsgi:application \
     >>"$root/logs/$name.log" 2>&1 &
   echo $! > "$root/run/$name.pid"

@@ -8,11 +8,23 @@ from pathlib import Path
 import pytest
 
 from config.env import ConfigurationError, Env
-from shared.core.authentication.keys import generate_rsa_keypair
+from shared.core.authentication.keys import (
+    DEV_KEY_MARKER,
+    ensure_dev_keypair,
+    generate_rsa_keypair,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS_FILE = ROOT / "config" / "settings.py"
 PRIVATE_PEM, PUBLIC_PEM = generate_rsa_keypair()
+SECRET = "a-production-secret-key-long-and-random-enough-for-django-checks"
+TOKEN = "a-production-service-credential-of-48-characters"
+PRODUCTION = {
+    "DJANGO_ENV": "production",
+    "DJANGO_SECRET_KEY": SECRET,
+    "INTERNAL_API_TOKEN": TOKEN,
+    "JWT_PRIVATE_KEY": PRIVATE_PEM,
+}
 
 
 @pytest.fixture
@@ -34,6 +46,9 @@ def load_settings(monkeypatch, tmp_path):
             "USERS_SERVICE_URL",
             "SERVICE_TRANSPORT",
             "INTERNAL_API_TOKEN",
+            "DJANGO_ALLOWED_HOSTS",
+            "TRUST_FORWARDED_HEADERS",
+            "JWT_DEV_KEYS_DIR",
         ):
             monkeypatch.delenv(name, raising=False)
         monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
@@ -118,11 +133,26 @@ def test_keys_can_come_from_the_environment(load_settings):
         ({"DJANGO_DEBUG": "maybe"}, "DJANGO_DEBUG"),
         ({"DJANGO_ENV": "production", "DJANGO_DEBUG": "true"}, "DJANGO_DEBUG"),
         ({"DJANGO_ENV": "production"}, "DJANGO_SECRET_KEY"),
-        ({"DJANGO_ENV": "production", "DJANGO_SECRET_KEY": "s"}, "JWT_PRIVATE_KEY"),
+        ({"DJANGO_ENV": "production", "DJANGO_SECRET_KEY": SECRET}, "JWT_PRIVATE_KEY"),
         (
-            {"DJANGO_ENV": "production", "DJANGO_SECRET_KEY": "s", "SERVICES": "projects"},
+            {"DJANGO_ENV": "production", "DJANGO_SECRET_KEY": SECRET, "SERVICES": "projects"},
             "JWT_PUBLIC_KEY",
         ),
+        ({**PRODUCTION, "DJANGO_SECRET_KEY": "s" * 31}, "DJANGO_SECRET_KEY"),
+        (
+            {
+                **PRODUCTION,
+                "DJANGO_SECRET_KEY": "dev-only-insecure-secret-key-never-use-in-production",
+            },
+            "DJANGO_SECRET_KEY",
+        ),
+        ({**PRODUCTION, "INTERNAL_API_TOKEN": "t" * 31}, "INTERNAL_API_TOKEN"),
+        (
+            {**PRODUCTION, "INTERNAL_API_TOKEN": "dev-only-internal-token-never-use-in-production"},
+            "INTERNAL_API_TOKEN",
+        ),
+        ({**PRODUCTION, "DJANGO_ALLOWED_HOSTS": "api.example.com,*"}, "DJANGO_ALLOWED_HOSTS"),
+        ({**PRODUCTION, "JWT_PRIVATE_KEY": DEV_KEY_MARKER + PRIVATE_PEM}, "JWT_PRIVATE_KEY"),
         ({"SERVICES": "projects", "JWT_PRIVATE_KEY": "x"}, "JWT_PRIVATE_KEY"),
         ({"JWT_PRIVATE_KEY": "not a key"}, "JWT_PRIVATE_KEY"),
         ({"SERVICES": "projects", "JWT_PUBLIC_KEY": "not a key"}, "JWT_PUBLIC_KEY"),
@@ -135,7 +165,11 @@ def test_keys_can_come_from_the_environment(load_settings):
         ({"SERVICE_TRANSPORT": "http"}, "USERS_SERVICE_URL"),
         ({"SERVICE_TRANSPORT": "carrier-pigeon"}, "SERVICE_TRANSPORT"),
         (
-            {"DJANGO_ENV": "production", "DJANGO_SECRET_KEY": "s", "JWT_PRIVATE_KEY": PRIVATE_PEM},
+            {
+                "DJANGO_ENV": "production",
+                "DJANGO_SECRET_KEY": SECRET,
+                "JWT_PRIVATE_KEY": PRIVATE_PEM,
+            },
             "INTERNAL_API_TOKEN",
         ),
     ],
@@ -174,3 +208,82 @@ def test_manage_py_reports_a_bad_setting_in_one_line(tmp_path):
     assert result.stderr.strip().splitlines() == [
         "configuration error: SERVICES: unknown service 'nope' (known: users, projects)"
     ]
+
+
+def test_production_accepts_real_secrets_and_keys(load_settings):
+    settings = load_settings(**PRODUCTION, DJANGO_ALLOWED_HOSTS="api.example.com")
+    assert settings["SECRET_KEY"] == SECRET
+    assert settings["INTERNAL_API_TOKEN"] == TOKEN
+    assert settings["SIMPLE_JWT"]["SIGNING_KEY"] == PRIVATE_PEM
+
+
+def test_production_refuses_a_private_key_file_others_can_read(load_settings, tmp_path):
+    key_file = tmp_path / "private.pem"
+    key_file.write_text(PRIVATE_PEM)
+    key_file.chmod(0o644)
+    variables = {**PRODUCTION, "JWT_PRIVATE_KEY": "", "JWT_PRIVATE_KEY_FILE": str(key_file)}
+    with pytest.raises(ConfigurationError, match=r"^JWT_PRIVATE_KEY_FILE: .*owner-only"):
+        load_settings(**variables)
+    key_file.chmod(0o600)
+    assert load_settings(**variables)["SIMPLE_JWT"]["SIGNING_KEY"] == PRIVATE_PEM
+
+
+def test_production_refuses_the_development_key_even_without_its_marker(load_settings, tmp_path):
+    dev_private, _ = ensure_dev_keypair(tmp_path / "keys")
+    unmarked = dev_private.replace(DEV_KEY_MARKER, "")
+    with pytest.raises(ConfigurationError, match=r"^JWT_PRIVATE_KEY: the generated development"):
+        load_settings(
+            **{
+                **PRODUCTION,
+                "JWT_PRIVATE_KEY": unmarked,
+                "JWT_DEV_KEYS_DIR": str(tmp_path / "keys"),
+            }
+        )
+
+
+def test_forwarded_headers_are_trusted_only_when_a_proxy_is_declared(load_settings):
+    assert load_settings()["SECURE_PROXY_SSL_HEADER"] is None
+    trusted = load_settings(TRUST_FORWARDED_HEADERS="true")
+    assert trusted["SECURE_PROXY_SSL_HEADER"] == ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+def test_sqlite_writes_wait_for_the_lock_instead_of_failing(load_settings):
+    options = load_settings()["DATABASES"]["users"]["OPTIONS"]
+    assert options["transaction_mode"] == "IMMEDIATE"
+    assert options["timeout"] >= 5
+
+
+def test_local_state_is_readable_by_its_owner_only(load_settings, tmp_path):
+    var = tmp_path / "var"
+    var.mkdir(mode=0o755)
+    (var / "db").mkdir(mode=0o755)
+    (var / "db" / "users.sqlite3").touch(mode=0o644)
+    load_settings()
+    for folder in (var, var / "db", var / "keys", var / "static"):
+        assert folder.stat().st_mode & 0o777 == 0o700, folder
+    for file in (
+        var / "db" / "users.sqlite3",
+        var / "db" / "projects.sqlite3",
+        var / "keys" / "jwt_private.pem",
+        var / "keys" / "jwt_public.pem",
+    ):
+        assert file.stat().st_mode & 0o777 == 0o600, file
+
+
+def test_check_deploy_is_clean_under_production_settings(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={
+            "PATH": "/usr/bin:/bin",
+            **PRODUCTION,
+            "DJANGO_ALLOWED_HOSTS": "api.example.com",
+            "VAR_DIR": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout

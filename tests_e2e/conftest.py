@@ -8,6 +8,8 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,6 +51,54 @@ def require_docker() -> None:
         pytest.skip(reason)
 
 
+def wait_until_ready(url: str, *, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"not ready after {seconds} s: {url}")
+
+
+@pytest.fixture(scope="session")
+def monolith(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Both services in one gunicorn (2 workers), as the image runs it, on fresh SQLite files."""
+    port = free_port()
+    var_dir = tmp_path_factory.mktemp("monolith-var")
+    env = {
+        **os.environ,
+        "SERVICES": "users,projects",
+        "VAR_DIR": str(var_dir),
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "DJANGO_ACCESS_LOG": "false",
+        "GUNICORN_WORKERS": "2",
+    }
+    python = sys.executable
+    subprocess.run(
+        [python, "manage.py", "migrate_all", "--verbosity", "0"], cwd=ROOT, env=env, check=True
+    )
+    log = (var_dir / "gunicorn.log").open("wb")
+    server = subprocess.Popen(
+        [python, "-m", "gunicorn", "--config", "python:config.gunicorn", "config.wsgi:application"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_until_ready(f"{url}/readyz")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
 @pytest.fixture(scope="session")
 def split_local() -> Iterator[str]:
     ports = {"USERS_PORT": free_port(), "PROJECTS_PORT": free_port(), "GATEWAY_PORT": free_port()}
@@ -85,3 +135,11 @@ def gateway_url(request) -> str:
     if request.param == "compose":
         return request.getfixturevalue("compose_stack")[0]
     return request.getfixturevalue("split_local")
+
+
+@pytest.fixture(params=["monolith", "split-local", "compose"])
+def base_url(request) -> str:
+    """The public API's base URL in each topology: a client cannot tell them apart."""
+    if request.param == "compose":
+        return request.getfixturevalue("compose_stack")[0]
+    return request.getfixturevalue(request.param.replace("-", "_"))

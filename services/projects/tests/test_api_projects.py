@@ -118,7 +118,10 @@ def test_list_pages_hold_20_by_default_with_absolute_links(as_user, owner, many_
     assert second_body["next"] is None
 
 
-def test_list_links_use_the_host_and_scheme_the_client_used(as_user, owner, many_projects):
+def test_list_links_use_the_host_and_scheme_the_client_used(
+    as_user, owner, many_projects, settings
+):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")  # behind the gateway
     response = as_user(owner).get(
         LIST_URL,
         {"page_size": 10, "page": 2},

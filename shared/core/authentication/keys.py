@@ -12,8 +12,12 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from shared.core.utils.files import private_directory
+
 PRIVATE_KEY_FILE = "jwt_private.pem"
 PUBLIC_KEY_FILE = "jwt_public.pem"
+# Text before a PEM block is ignored by parsers; it marks a key that must never sign in production.
+DEV_KEY_MARKER = "# split-ready development key: never use it in production\n"
 
 
 def generate_rsa_keypair(bits: int = 2048) -> tuple[str, str]:
@@ -37,20 +41,20 @@ def public_pem_from_private(private_pem: str) -> str:
 
 
 def ensure_dev_keypair(directory: Path) -> tuple[str, str]:
-    """Read the development key pair from ``directory``, creating it (mode 0600) on first use.
+    """Read the development key pair from ``directory``, creating it (owner-only) on first use.
 
     Safe when several processes start at once: the key appears whole or not at all, and the
     first one to publish it wins.
     """
     private_path = directory / PRIVATE_KEY_FILE
+    private_directory(directory)
     if not private_path.exists():
-        directory.mkdir(parents=True, exist_ok=True)
-        _publish(private_path, generate_rsa_keypair()[0], mode=0o600)
+        _publish(private_path, DEV_KEY_MARKER + generate_rsa_keypair()[0], mode=0o600)
     private_pem = private_path.read_text()
     public_pem = public_pem_from_private(private_pem)
     public_path = directory / PUBLIC_KEY_FILE
     if not public_path.exists() or public_path.read_text() != public_pem:
-        _publish(public_path, public_pem, mode=0o644, replace=True)
+        _publish(public_path, public_pem, mode=0o600, replace=True)
     return private_pem, public_pem
 
 
@@ -70,6 +74,18 @@ def _publish(path: Path, content: str, *, mode: int, replace: bool = False) -> N
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+
+
+def is_dev_key(private_pem: str, dev_keys_dir: Path) -> bool:
+    """Whether ``private_pem`` is a generated development key (marked, or the one in the folder)."""
+    if DEV_KEY_MARKER.strip() in private_pem:
+        return True
+    dev_key = dev_keys_dir / PRIVATE_KEY_FILE
+    return dev_key.is_file() and _pem_block(dev_key.read_text()) == _pem_block(private_pem)
+
+
+def _pem_block(text: str) -> str:
+    return text[text.find("-----BEGIN") :].strip()
 
 
 def load_public_key(public_pem: str) -> rsa.RSAPublicKey:

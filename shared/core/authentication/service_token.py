@@ -26,14 +26,19 @@ class ServicePrincipal:
     is_service: bool = True
 
 
+def is_service_credential(header: bytes) -> bool:
+    """Whether an ``Authorization`` header value carries this system's service credential."""
+    scheme, _, token = header.partition(b" ")
+    expected = (settings.INTERNAL_API_TOKEN or "").encode()
+    return scheme.lower() == SCHEME and bool(expected) and hmac.compare_digest(token, expected)
+
+
 class ServiceTokenAuthentication(BaseAuthentication):
     def authenticate(self, request: Request) -> tuple[ServicePrincipal, None] | None:
         header = get_authorization_header(request)
         if not header:
             return None
-        scheme, _, token = header.partition(b" ")
-        expected = (settings.INTERNAL_API_TOKEN or "").encode()
-        if scheme.lower() != SCHEME or not expected or not hmac.compare_digest(token, expected):
+        if not is_service_credential(header):
             raise AuthenticationFailed("Invalid service credentials.")
         return ServicePrincipal(), None
 

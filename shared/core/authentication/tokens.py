@@ -4,6 +4,7 @@ simplejwt never writes a ``kid`` header, so every token class of the project tak
 from :func:`token_backend` instead of simplejwt's module-level one.
 """
 
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.dispatch import receiver
 from django.test.signals import setting_changed
 from rest_framework_simplejwt import settings as simplejwt_settings
 from rest_framework_simplejwt.backends import TokenBackend
+from rest_framework_simplejwt.exceptions import TokenBackendError
 from rest_framework_simplejwt.tokens import AccessToken as SimpleJWTAccessToken
 
 from shared.core.authentication.keys import jwk_thumbprint
@@ -25,6 +27,15 @@ class KeyedTokenBackend(TokenBackend):
     def __init__(self, **kwargs: Any):
         super().__init__(**kwargs)
         self.kid = jwk_thumbprint(self.verifying_key) if self.verifying_key else None
+
+    def decode(self, token: Any, verify: bool = True) -> dict[str, Any]:
+        """The payload, refusing a signed ``exp`` that is no point in time (it would be a 500)."""
+        payload = super().decode(token, verify)
+        try:
+            datetime.fromtimestamp(payload["exp"], UTC)
+        except (KeyError, TypeError, ValueError, OverflowError, OSError):
+            raise TokenBackendError("Token has no valid expiry") from None
+        return payload
 
     def encode(self, payload: dict[str, Any]) -> str:
         claims = payload.copy()

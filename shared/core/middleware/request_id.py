@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from shared.core.authentication.service_token import is_service_credential
 from shared.core.context import (
     accept_or_create_request_id,
     deadline_var,
@@ -53,10 +54,13 @@ class RequestIdMiddleware:
 
 
 def _inbound_deadline(request: HttpRequest) -> float | None:
-    """A caller's deadline binds only calls from other services (``Authorization: Service``).
+    """A caller's deadline binds only calls from other services (a valid service credential).
 
     A public client could otherwise make a service skip its own calls to others.
     """
-    if not request.headers.get("Authorization", "").startswith("Service "):
+    deadline = request.headers.get(DEADLINE_HEADER)
+    if deadline is None:
         return None
-    return parse_deadline(request.headers.get(DEADLINE_HEADER))
+    if not is_service_credential(request.headers.get("Authorization", "").encode("latin-1")):
+        return None
+    return parse_deadline(deadline)

@@ -107,6 +107,10 @@ def test_bearer_header_with_extra_parts_fails(client):
         ("refresh token", {"token_type": "refresh"}),
         ("no token type", {"token_type": None}),
         ("non-uuid subject", {"sub": "42"}),
+        ("expiry beyond the calendar", {"exp": 10**30}),
+        ("expiry as a huge float", {"exp": 1e308}),
+        ("expiry as a string", {"exp": "tomorrow"}),
+        ("no expiry", {"exp": None}),
     ],
 )
 def test_token_with_bad_claims_gets_401(client, case, claims):

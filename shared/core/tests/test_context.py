@@ -1,6 +1,7 @@
 """Request context: request ids and the inbound deadline, as the middleware reads them."""
 
 import pytest
+from django.conf import settings
 
 from shared.core.context import accept_or_create_request_id, deadline_var, parse_deadline
 
@@ -28,7 +29,7 @@ def test_request_context_holds_the_id_and_deadline_during_the_request(client):
         headers={
             "X-Request-ID": "ctx-1",
             "X-Request-Deadline": "1900000000.25",
-            "Authorization": "Service some-token",
+            "Authorization": f"Service {settings.INTERNAL_API_TOKEN}",
         },
     )
 
@@ -40,6 +41,15 @@ def test_a_public_client_cannot_set_the_deadline_of_service_calls(client):
     response = client.get(
         "/context",
         headers={"X-Request-Deadline": "1", "Authorization": "Bearer some.user.token"},
+    )
+
+    assert response.json()["deadline"] is None
+
+
+@pytest.mark.parametrize("credential", ["Service some-token", "Service ", "Service"])
+def test_only_a_valid_service_credential_sets_the_deadline(client, credential):
+    response = client.get(
+        "/context", headers={"X-Request-Deadline": "1", "Authorization": credential}
     )
 
     assert response.json()["deadline"] is None
