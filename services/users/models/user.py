@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from shared.core.models import UUIDModel
+from shared.core.utils.validators import normalize_email
 
 DISPLAY_NAME_MAX_LENGTH = 100
 
@@ -17,7 +18,8 @@ class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **fields: Any) -> "User":
-        email = email.strip().lower()
+        # The same canonical form as registration, so no path stores a second spelling.
+        email = normalize_email(email)
         fields.setdefault("display_name", email.split("@", 1)[0][:DISPLAY_NAME_MAX_LENGTH])
         user = self.model(email=email, **fields)
         user.set_password(password)
@@ -29,7 +31,8 @@ class UserManager(BaseUserManager["User"]):
 
 
 class User(UUIDModel, AbstractBaseUser, PermissionsMixin):
-    # Stored lower-cased, so the unique constraint is case-insensitive in effect.
+    # Stored normalised (shared.core.utils.validators.normalize_email): lower-cased, domain in
+    # its ASCII (punycode) form, so the unique constraint holds for every spelling of a mailbox.
     email = models.EmailField(unique=True)
     display_name = models.CharField(max_length=DISPLAY_NAME_MAX_LENGTH)
     is_active = models.BooleanField(default=True)

@@ -16,6 +16,7 @@ from services.users.services.tokens import RefreshToken
 from shared.core.authentication.keys import jwks_document
 from shared.core.authentication.tokens import token_backend
 from shared.core.exceptions import AuthenticationFailedError, ValidationError
+from shared.core.utils.validators import normalize_email
 
 DB = "users"
 BAD_CREDENTIALS = "No active account found with the given credentials."
@@ -30,8 +31,12 @@ class TokenPair:
 
 class TokenService:
     def obtain_pair(self, *, email: str, password: str) -> TokenPair:
-        """Tokens for valid credentials of an active account."""
-        user = authenticate(email=(email or "").strip().lower(), password=password)
+        """Tokens for valid credentials of an active account, given any spelling of its email."""
+        try:
+            email = normalize_email(email)
+        except ValidationError:  # no account can have it: the same answer as a wrong password
+            raise AuthenticationFailedError(BAD_CREDENTIALS) from None
+        user = authenticate(email=email, password=password)
         if user is None:
             raise AuthenticationFailedError(BAD_CREDENTIALS)
         return self._issue(user)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from services.users.models import User
 from services.users.models.user import DISPLAY_NAME_MAX_LENGTH
+from services.users.services.passwords import password_validators
 from services.users.services.token_service import TokenService
 from shared.core.exceptions import NotFoundError, ValidationError
 from shared.core.services import BaseService
@@ -46,7 +47,7 @@ class UserService(BaseService[User]):
         )
         user = User(email=email, display_name=name)
         try:
-            validate_password(password, user=user)
+            validate_password(password, user=user, password_validators=password_validators())
         except DjangoValidationError as error:
             raise ValidationError(details={"password": list(error.messages)}) from None
         user.set_password(password)
@@ -86,7 +87,7 @@ class UserService(BaseService[User]):
             TokenService().revoke_all(user=user)
 
     def find_active_by_email(self, *, email: str) -> User:
-        """An active account by email, in any case; anything else is NotFoundError."""
+        """An active account by any spelling of its email; anything else is NotFoundError."""
         try:
             email = normalize_email(email)
         except ValidationError:

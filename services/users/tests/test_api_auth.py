@@ -63,6 +63,56 @@ def test_register_with_a_taken_email_in_any_case_is_400_on_email(api_client, use
     assert_field_messages(details, "email")
 
 
+LOOK_ALIKES = {
+    "full-width-e": "alice@\uff45xample.com",
+    "zero-width-space": "alice@exam\u200bple.com",
+    "quoted-local-part": '"alice"@example.com',
+    "bidi-override": "alice@\u202eexample.com",
+}
+
+
+@pytest.mark.parametrize("look_alike", LOOK_ALIKES.values(), ids=LOOK_ALIKES.keys())
+def test_register_with_a_look_alike_of_a_taken_email_is_400_on_email(api_client, user, look_alike):
+    response = api_client.post(REGISTER, {"email": look_alike, "password": PASSWORD}, format="json")
+
+    details = assert_error(response, 400, "validation_error")
+    assert list(details) == ["email"]
+    assert_field_messages(details, "email")
+    assert User.objects.using("users").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("bob@b\u00fccher.example", "bob@xn--bcher-kva.example"),
+        ("bob@xn--bcher-kva.example", "bob@b\u00fccher.example"),
+    ],
+    ids=["unicode-then-punycode", "punycode-then-unicode"],
+)
+def test_register_with_the_other_form_of_a_taken_international_domain_is_400_on_email(
+    api_client, first, second
+):
+    created = api_client.post(REGISTER, {"email": first, "password": PASSWORD}, format="json")
+    response = api_client.post(REGISTER, {"email": second, "password": PASSWORD}, format="json")
+
+    assert created.status_code == 201
+    assert created.json()["email"] == "bob@xn--bcher-kva.example"
+    details = assert_error(response, 400, "validation_error")
+    assert details == {"email": ["A user with this email already exists."]}
+
+
+def test_register_with_a_password_of_only_whitespace_is_400_on_password(api_client):
+    response = api_client.post(
+        REGISTER, {"email": "frank@example.com", "password": " " * 16}, format="json"
+    )
+
+    details = assert_error(response, 400, "validation_error")
+    assert details == {
+        "password": ["This password is made only of whitespace or invisible characters."]
+    }
+    assert not User.objects.using("users").exists()
+
+
 def test_register_with_a_weak_password_is_400_on_password(api_client):
     response = api_client.post(
         REGISTER, {"email": "frank@example.com", "password": "12345"}, format="json"
@@ -200,6 +250,19 @@ def test_each_login_issues_distinct_tokens(user, login):
 )
 def test_token_with_bad_credentials_is_401_authentication_failed(api_client, user, email, password):
     response = api_client.post(TOKEN, {"email": email, "password": password}, format="json")
+
+    assert_error(response, 401, "authentication_failed")
+
+
+def test_token_with_the_full_width_spelling_of_the_email_logs_in(api_client, user, login):
+    pair = login("\uff41lice@\uff45xample.com")
+
+    assert token_backend().decode(pair["access"])["sub"] == str(user.uuid)
+
+
+@pytest.mark.parametrize("email", ["alice@exam\u200bple.com", '"alice"@example.com'])
+def test_token_with_an_email_that_normalisation_refuses_is_401(api_client, user, email):
+    response = api_client.post(TOKEN, {"email": email, "password": PASSWORD}, format="json")
 
     assert_error(response, 401, "authentication_failed")
 

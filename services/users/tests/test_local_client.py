@@ -84,15 +84,21 @@ def test_get_user_of_a_deleted_user_is_not_found(client, user):
         client.get_user(user.uuid)
 
 
-@pytest.mark.parametrize("email", ["alice@example.com", "ALICE@Example.COM", " alice@example.com "])
-def test_find_by_email_returns_a_summary_in_any_case(client, user, email):
+@pytest.mark.parametrize(
+    "email",
+    ["alice@example.com", "ALICE@Example.COM", " alice@example.com ", "alice@\uff45xample.com"],
+)
+def test_find_by_email_returns_a_summary_for_any_spelling_of_the_address(client, user, email):
     summary = client.find_by_email(email)
 
     assert type(summary) is UserSummary
     assert summary == UserSummary(uuid=user.uuid, display_name="Alice")
 
 
-@pytest.mark.parametrize("email", ["nobody@example.com", "not-an-email"])
+@pytest.mark.parametrize(
+    "email",
+    ["nobody@example.com", "not-an-email", "alice@exam\u200bple.com", '"alice"@example.com'],
+)
 def test_find_by_email_of_an_unknown_email_is_not_found(client, user, email):
     with pytest.raises(NotFoundError):
         client.find_by_email(email)

@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 
 from services.users.models import User
 from services.users.tests.conftest import PASSWORD
+from shared.core.exceptions import ValidationError
 
 pytestmark = pytest.mark.django_db(databases=["users"])
 
@@ -17,6 +18,19 @@ def test_create_user_stores_the_email_stripped_and_lower_cased():
     user = manager().create_user("  Grace.Hopper@Example.COM ", PASSWORD)
 
     assert User.objects.using("users").get(pk=user.pk).email == "grace.hopper@example.com"
+
+
+def test_create_user_stores_the_normalised_email_as_registration_does():
+    user = manager().create_user("Grace@B\u00fccher.\uff45xample", PASSWORD)
+
+    assert User.objects.using("users").get(pk=user.pk).email == "grace@xn--bcher-kva.example"
+
+
+def test_create_user_refuses_an_email_with_invisible_characters():
+    with pytest.raises(ValidationError):
+        manager().create_user("grace@exam\u200bple.com", PASSWORD)
+
+    assert not User.objects.using("users").exists()
 
 
 def test_create_user_defaults_the_display_name_to_the_email_local_part():

@@ -45,6 +45,20 @@ def test_obtain_pair_accepts_the_email_in_any_case(user):
     assert claims(pair.access)["sub"] == str(user.uuid)
 
 
+def test_obtain_pair_accepts_the_full_width_spelling_of_the_email(user):
+    pair = TokenService().obtain_pair(email="\uff41lice@\uff45xample.com", password=PASSWORD)
+
+    assert claims(pair.access)["sub"] == str(user.uuid)
+
+
+def test_obtain_pair_accepts_either_form_of_an_internationalised_domain(make_user):
+    bob = make_user(email="bob@b\u00fccher.example")
+
+    for spelling in ("bob@b\u00fccher.example", "bob@xn--bcher-kva.example"):
+        pair = TokenService().obtain_pair(email=spelling, password=PASSWORD)
+        assert claims(pair.access)["sub"] == str(bob.uuid)
+
+
 def test_obtain_pair_records_the_refresh_token_as_outstanding(user):
     pair = TokenService().obtain_pair(email=user.email, password=PASSWORD)
 
@@ -59,8 +73,10 @@ def test_obtain_pair_records_the_refresh_token_as_outstanding(user):
         ("nobody@example.com", PASSWORD),
         ("", PASSWORD),
         ("alice@example.com", ""),
+        ("alice@exam\u200bple.com", PASSWORD),
+        ('"alice"@example.com', PASSWORD),
     ],
-    ids=["wrong-password", "unknown-email", "no-email", "no-password"],
+    ids=["wrong-password", "unknown-email", "no-email", "no-password", "invisible", "quoted"],
 )
 def test_obtain_pair_refuses_bad_credentials(user, email, password):
     with pytest.raises(AuthenticationFailedError):

@@ -49,6 +49,50 @@ def test_register_refuses_an_email_already_taken_in_any_case(make_user, second):
     assert User.objects.using("users").count() == 1
 
 
+# The same mailbox as alice@example.com, or an address no mailbox should be registered under.
+LOOK_ALIKES = {
+    "full-width-e": "alice@\uff45xample.com",
+    "zero-width-space": "alice@exam\u200bple.com",
+    "quoted-local-part": '"alice"@example.com',
+    "bidi-override": "alice@\u202eexample.com",
+}
+
+
+@pytest.mark.parametrize("look_alike", LOOK_ALIKES.values(), ids=LOOK_ALIKES.keys())
+def test_register_refuses_a_look_alike_of_a_taken_email(make_user, look_alike):
+    make_user(email="alice@example.com")
+
+    with pytest.raises(ValidationError) as caught:
+        UserService().register(email=look_alike, password=PASSWORD)
+
+    assert list(caught.value.details) == ["email"]
+    assert User.objects.using("users").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("bob@b\u00fccher.example", "bob@xn--bcher-kva.example"),
+        ("bob@xn--bcher-kva.example", "bob@B\u00dcCHER.example"),
+    ],
+    ids=["unicode-then-punycode", "punycode-then-unicode"],
+)
+def test_register_refuses_the_other_form_of_an_internationalised_domain(make_user, first, second):
+    make_user(email=first)
+
+    with pytest.raises(ValidationError) as caught:
+        UserService().register(email=second, password=PASSWORD)
+
+    assert caught.value.details == {"email": ["A user with this email already exists."]}
+
+
+def test_register_stores_an_internationalised_domain_in_punycode():
+    user = UserService().register(email="Bob@B\u00fccher.example", password=PASSWORD)
+
+    assert stored(user).email == "bob@xn--bcher-kva.example"
+    assert user.display_name == "bob"
+
+
 def test_register_refuses_the_email_of_a_deactivated_account(make_user):
     deleted = make_user(email="alice@example.com")
     UserService().deactivate(actor_uuid=deleted.uuid)
@@ -92,6 +136,27 @@ def test_register_reports_every_failing_password_rule_at_once():
     messages = " ".join(caught.value.details["password"])
     assert "too short" in messages
     assert "entirely numeric" in messages
+
+
+@pytest.mark.parametrize(
+    "blank",
+    [" " * 12, "\t" * 10, "\u3000" * 10, " \u200b" * 6],
+    ids=["spaces", "tabs", "ideographic", "zero-width"],
+)
+def test_register_refuses_a_password_made_only_of_whitespace(blank):
+    with pytest.raises(ValidationError) as caught:
+        UserService().register(email="alice@example.com", password=blank)
+
+    assert caught.value.details == {
+        "password": ["This password is made only of whitespace or invisible characters."]
+    }
+    assert not User.objects.using("users").exists()
+
+
+def test_register_accepts_a_password_with_whitespace_among_other_characters():
+    user = UserService().register(email="alice@example.com", password="  correct horse  battery ")
+
+    assert stored(user).check_password("  correct horse  battery ")
 
 
 def test_register_defaults_the_display_name_to_the_email_local_part():
@@ -206,10 +271,23 @@ def test_deactivate_twice_is_not_found(user):
 
 
 @pytest.mark.parametrize(
-    "email", ["alice@example.com", "ALICE@Example.com", "  alice@example.COM "]
+    "email",
+    [
+        "alice@example.com",
+        "ALICE@Example.com",
+        "  alice@example.COM ",
+        "\uff41lice@\uff45xample.com",
+    ],
 )
-def test_find_active_by_email_matches_in_any_case(user, email):
+def test_find_active_by_email_matches_any_spelling_of_the_address(user, email):
     assert UserService().find_active_by_email(email=email).uuid == user.uuid
+
+
+@pytest.mark.parametrize("email", ["bob@b\u00fccher.example", "BOB@XN--BCHER-KVA.example"])
+def test_find_active_by_email_matches_either_form_of_an_internationalised_domain(make_user, email):
+    bob = make_user(email="bob@xn--bcher-kva.example")
+
+    assert UserService().find_active_by_email(email=email).uuid == bob.uuid
 
 
 def test_find_active_by_email_does_not_find_a_deactivated_account(user):
@@ -219,7 +297,17 @@ def test_find_active_by_email_does_not_find_a_deactivated_account(user):
         UserService().find_active_by_email(email="alice@example.com")
 
 
-@pytest.mark.parametrize("email", ["nobody@example.com", "not-an-email", "", "alice@"])
+@pytest.mark.parametrize(
+    "email",
+    [
+        "nobody@example.com",
+        "not-an-email",
+        "",
+        "alice@",
+        "alice@exam\u200bple.com",
+        '"alice"@example.com',
+    ],
+)
 def test_find_active_by_email_reports_unknown_or_malformed_emails_as_not_found(user, email):
     with pytest.raises(NotFoundError):
         UserService().find_active_by_email(email=email)

@@ -119,6 +119,34 @@ def test_find_by_email_ignores_case(provider):
     )
 
 
+# The fake (pure Python, for consumers' tests) only strips and lower-cases; the real providers
+# share users' normalisation, which is what projects' add-member reaches in every topology.
+@pytest.mark.parametrize("provider", ["local", "wsgi", "http"], indirect=True)
+@pytest.mark.parametrize(
+    "spelling", ["\uff21da@\uff45xample.com", "ada@EXAMPLE.com", "ada@example.com"]
+)
+def test_find_by_email_matches_any_spelling_of_the_address(provider, spelling):
+    ada = provider.add_user("ada@example.com", "Ada")
+
+    assert provider.client.find_by_email(spelling) == UserSummary(uuid=ada, display_name="Ada")
+
+
+@pytest.mark.parametrize("provider", ["local", "wsgi", "http"], indirect=True)
+def test_find_by_email_matches_either_form_of_an_internationalised_domain(provider):
+    bob = provider.add_user("bob@b\u00fccher.example", "Bob")
+
+    for spelling in ("bob@b\u00fccher.example", "bob@xn--bcher-kva.example"):
+        assert provider.client.find_by_email(spelling).uuid == bob
+
+
+@pytest.mark.parametrize("provider", ["local", "wsgi", "http"], indirect=True)
+def test_find_by_email_of_an_address_with_invisible_characters_is_not_found(provider):
+    provider.add_user("ada@example.com", "Ada")
+
+    with pytest.raises(NotFoundError):
+        provider.client.find_by_email("ada@exam\u200bple.com")
+
+
 def test_find_by_email_of_unknown_or_deleted_is_not_found(provider):
     gone = provider.add_user("gone@example.com", "Gone")
     provider.delete_user(gone)

@@ -36,6 +36,119 @@ def test_normalize_email_rejects_what_is_not_an_address(invalid):
     assert raised.value.details == {"email": ["Enter a valid email address."]}
 
 
+@pytest.mark.parametrize(
+    "look_alike",
+    [
+        "alice@\uff45xample.com",  # full-width e
+        "\uff41lice@example.com",  # full-width a
+        "alice\uff20example.com",  # full-width commercial at
+        "ALICE@EXAMPLE.COM",
+        "\u3000alice@example.com\u3000",  # ideographic spaces around
+    ],
+)
+def test_normalize_email_folds_compatibility_forms_and_case_to_one_address(look_alike):
+    assert normalize_email(look_alike) == "alice@example.com"
+
+
+@pytest.mark.parametrize(
+    "unicode_form",
+    ["bob@b\u00fccher.example", "bob@B\u00dcCHER.example", "BOB@xn--bcher-kva.EXAMPLE"],
+)
+def test_normalize_email_encodes_an_internationalised_domain_in_punycode(unicode_form):
+    assert normalize_email(unicode_form) == "bob@xn--bcher-kva.example"
+
+
+def test_normalize_email_composes_a_decomposed_domain_before_encoding_it():
+    assert normalize_email("bob@bu\u0308cher.example") == "bob@xn--bcher-kva.example"
+
+
+def test_normalize_email_keeps_an_ascii_address_as_it_was_normalised_before():
+    address = "first.last+tag_1-x!#$%&'*/=?^`{|}~@sub.example.co.uk"
+
+    assert normalize_email(address) == address
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        "alice@exam\u200bple.com",  # zero-width space
+        "ali\u200cce@example.com",  # zero-width non-joiner
+        "alice\u200d@example.com",  # zero-width joiner
+        "\ufeffalice@example.com",  # byte order mark
+        "alice@example.com\u00ad",  # soft hyphen
+        "alice@\u202eexample.com",  # right-to-left override
+        "alice@\u2066example\u2069.com",  # bidi isolates
+        "ali\u200ece@example.com",  # left-to-right mark
+        "alice@exam\ufe0fple.com",  # variation selector, which IDNA would drop silently
+        "alice@exam\u034fple.com",  # combining grapheme joiner
+        "ali\x00ce@example.com",
+        "ali\tce@example.com",
+        "alice@example\u2028.com",
+        "alice@exam\ue000ple.com",  # private use
+    ],
+)
+def test_normalize_email_refuses_invisible_and_control_characters(hidden):
+    with pytest.raises(ValidationError) as raised:
+        normalize_email(hidden)
+
+    assert raised.value.details == {
+        "email": ["Email addresses may not contain invisible or control characters."]
+    }
+
+
+@pytest.mark.parametrize(
+    "quoted", ['"alice"@example.com', '"ali ce"@example.com', 'a"lice"@example.com', '"a@b"@c.com']
+)
+def test_normalize_email_refuses_a_quoted_local_part(quoted):
+    with pytest.raises(ValidationError) as raised:
+        normalize_email(quoted)
+
+    assert raised.value.details == {
+        "email": ["Email addresses with a quoted local part are not accepted."]
+    }
+
+
+@pytest.mark.parametrize(
+    "invalid",
+    [
+        "alice@[127.0.0.1]",  # domain literals have many spellings
+        "alice@[IPv6:::1]",
+        "alice@xn--zz.com",  # not a valid A-label
+        "alice@\u2603.com",  # a symbol IDNA 2008 disallows
+        "alice@exa_mple.com",
+        "alice@example..com",
+        "alice@example.com.",
+        "alice@@example.com",
+        "j\u00f6rg@example.com",  # non-ASCII local parts stay refused, as before
+        "alice@" + "a" * 64 + ".com",  # a label longer than 63
+        "a" * 64 + "@" + "b" * 63 + "." + "c" * 63 + "." + "d" * 58 + ".com",  # 255 characters
+        42,
+    ],
+)
+def test_normalize_email_refuses_what_has_no_single_canonical_address(invalid):
+    with pytest.raises(ValidationError) as raised:
+        normalize_email(invalid)
+
+    assert raised.value.details == {"email": ["Enter a valid email address."]}
+
+
+def test_normalize_email_accepts_an_address_of_254_characters():
+    address = "a" * 64 + "@" + "b" * 63 + "." + "c" * 63 + "." + "d" * 57 + ".com"
+
+    assert len(address) == 254
+    assert normalize_email(address) == address
+
+
+def test_normalize_email_measures_length_after_encoding_the_domain():
+    address = "a" * 64 + "@" + "\u00fc" * 56 + "." + "c" * 63 + "." + "d" * 59 + ".com"
+    assert len(address) == 249  # as typed; 255 once the first label is in punycode
+
+    with pytest.raises(ValidationError) as raised:
+        normalize_email(address)
+
+    assert raised.value.details == {"email": ["Enter a valid email address."]}
+
+
 def test_normalize_email_names_the_given_field():
     with pytest.raises(ValidationError) as raised:
         normalize_email("nope", field="contact")
