@@ -11,7 +11,7 @@ COV := --cov --cov-append --cov-report=
 
 .PHONY: help install run migrate test test-unit test-e2e test-core test-users test-projects test-monolith \
         lint format clean contracts bench bench-clients bench-api \
-        wheels images images-offline compose-env compose-plugin split split-down split-local \
+        wheels images images-offline compose-env compose-plugin split split-down split-reset split-local \
         split-local-down
 
 help:  ## List the targets
@@ -73,7 +73,8 @@ bench: bench-clients bench-api  ## Every benchmark
 # --- Split mode ---------------------------------------------------------------------------------
 COMPOSE ?= docker compose
 GATEWAY_PORT ?= 8080
-export GATEWAY_PORT
+COMPOSE_ENV_DIR ?= var/compose
+export GATEWAY_PORT COMPOSE_ENV_DIR
 
 DEPS_WHEELS := build/wheels/deps/.built
 
@@ -92,7 +93,7 @@ images-offline:  ## Build the local Debian base image (debootstrap + docker impo
 	docker/build-offline-base.sh
 
 compose-env: $(STAMP)
-	$(BIN)/python docker/compose_env.py var/compose
+	$(BIN)/python docker/compose_env.py write $(COMPOSE_ENV_DIR)
 
 images: wheels compose-env  ## Build the app, gateway and postgres images (offline base if no registry)
 	$(BIN)/python -m gateway.render
@@ -106,11 +107,20 @@ compose-plugin:
 	docker/install-compose-v2.sh >/dev/null
 
 split: images compose-plugin  ## Build and start the compose stack; prints the gateway URL
+	$(BIN)/python docker/compose_env.py check $(COMPOSE_ENV_DIR)
 	$(COMPOSE) up --detach --no-build --wait
 	@echo "split mode is up: http://127.0.0.1:$(GATEWAY_PORT)/  (make split-down stops it)"
 
 split-down: compose-plugin  ## Stop the compose stack (volumes are kept)
 	$(COMPOSE) down --remove-orphans
+
+split-reset: compose-plugin  ## Delete the compose stack's data volumes and secrets (asks first; CONFIRM=yes skips)
+	@if [ "$(CONFIRM)" != yes ]; then \
+	  read -r -p "Delete the compose databases (all their data) and $(COMPOSE_ENV_DIR)? [y/N] " answer; \
+	  [ "$$answer" = y ] || [ "$$answer" = Y ] || { echo "nothing deleted"; exit 1; }; \
+	fi
+	$(COMPOSE) down --volumes --remove-orphans
+	rm -rf $(COMPOSE_ENV_DIR)
 
 split-local: $(STAMP)  ## users and projects under gunicorn + a host nginx gateway, no containers
 	docker/split-local.sh up
@@ -127,6 +137,9 @@ format: $(STAMP)  ## Fix what ruff can fix
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-clean:  ## Remove the virtualenv, local databases, dev keys, wheels and caches
-	rm -rf $(VENV) var build shared/core/build .coverage .pytest_cache .ruff_cache \
+clean:  ## Remove the virtualenv, local databases, dev keys, wheels and caches (not var/compose)
+	rm -rf $(VENV) build shared/core/build .coverage .pytest_cache .ruff_cache \
 	       .import_linter_cache
+	@# var/compose holds the passwords the compose volumes were made with: `make split-reset`
+	@# deletes both together, never one without the other.
+	find var -mindepth 1 -maxdepth 1 ! -name compose -exec rm -rf {} + 2>/dev/null || true
