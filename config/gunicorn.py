@@ -4,7 +4,10 @@ Read from the environment through config.env like every other setting. Logs are 
 access log carries the request id the service answered with.
 """
 
+from gunicorn.glogging import Logger
+
 from config.env import env
+from shared.core.logging.gunicorn_access import JsonAccessLogMixin
 
 bind = f"{env.str('HOST', '0.0.0.0')}:{env.int('PORT', 8000, minimum=1)}"
 workers = env.int("GUNICORN_WORKERS", 2, minimum=1)
@@ -19,19 +22,22 @@ keepalive = env.int("GUNICORN_KEEPALIVE", 30, minimum=1)  # the gateway keeps co
 _hosted = env.list("SERVICES", default=["users", "projects"])
 _service = "monolith" if set(_hosted) >= {"users", "projects"} else "+".join(_hosted)
 
-accesslog = "-"
-access_log_format = (
-    '{"time": "%(t)s", "level": "INFO", "logger": "gunicorn.access", '
-    f'"service": "{_service}", '
-    '"request_id": "%({x-request-id}o)s", "method": "%(m)s", "path": "%(U)s", '
-    '"status": %(s)s, "duration_ms": %(M)s}'
-)
+
+class JsonAccessLogger(JsonAccessLogMixin, Logger):
+    """Access lines as records with structured fields, escaped by the JSON formatter.
+
+    A hand-built JSON ``access_log_format`` escapes nothing: a path with a quote, a backslash
+    or ``%0a`` would break the line or forge another one.
+    """
+
+
+logger_class = JsonAccessLogger
+accesslog = "-"  # on stdout, through the "access" handler below (logconfig_dict replaces it)
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "json": {"()": "shared.core.logging.json.JsonFormatter"},
-        "raw": {"format": "%(message)s"},
     },
     "filters": {
         "context": {"()": "shared.core.logging.json.RequestContextFilter", "service": _service}
@@ -40,7 +46,8 @@ logconfig_dict = {
         "error": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["context"]},
         "access": {
             "class": "logging.StreamHandler",
-            "formatter": "raw",
+            "formatter": "json",
+            "filters": ["context"],
             "stream": "ext://sys.stdout",
         },
     },
