@@ -1,7 +1,6 @@
 """Tokens: obtain a pair, rotate a refresh token exactly once, log out, revoke all, publish keys."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -12,7 +11,7 @@ from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from services.users.models import User
-from services.users.services.tokens import RefreshToken
+from services.users.services.tokens import RefreshToken, record_outstanding
 from shared.core.authentication.keys import jwks_document
 from shared.core.authentication.tokens import token_backend
 from shared.core.exceptions import AuthenticationFailedError, ValidationError
@@ -97,16 +96,7 @@ class TokenService:
             raise error from None
 
     def _outstanding(self, token: Any, raw: str, user: User | None) -> OutstandingToken:
-        outstanding, _ = OutstandingToken.objects.using(DB).get_or_create(
-            jti=token[api_settings.JTI_CLAIM],
-            defaults={
-                "user": user,
-                "token": raw,
-                "created_at": datetime.fromtimestamp(token["iat"], UTC) if "iat" in token else None,
-                "expires_at": datetime.fromtimestamp(token["exp"], UTC),
-            },
-        )
-        return outstanding
+        return record_outstanding(token, raw=raw, user=user)
 
     def _blacklist(self, outstanding: OutstandingToken) -> bool:
         """Insert the blacklist row; False when it was already there."""

@@ -1,5 +1,6 @@
 """TokenService: obtaining pairs, one-time rotation, logout, revocation and the published key."""
 
+import hashlib
 from datetime import timedelta
 
 import jwt
@@ -300,6 +301,72 @@ def test_revoke_all_blacklists_only_the_users_outstanding_tokens(user, make_user
     assert revoked == 3
     assert TokenService().revoke_all(user=user) == 0
     assert not is_revoked(others_pair.refresh)
+
+
+# --- storage at rest ------------------------------------------------------------------------------
+
+
+def stored_tokens() -> list[str]:
+    return list(OutstandingToken.objects.using("users").values_list("token", flat=True))
+
+
+def assert_only_digests_stored(*raw_tokens: str) -> None:
+    """No row holds a refresh token in clear, and each given token's row holds its digest."""
+    stored = stored_tokens()
+    assert not any(raw in value for raw in raw_tokens for value in stored)
+    for raw in raw_tokens:
+        row = OutstandingToken.objects.using("users").get(jti=claims(raw)["jti"])
+        assert row.token == hashlib.sha256(raw.encode()).hexdigest()
+
+
+def test_obtain_pair_stores_only_the_digest_of_the_refresh_token(user):
+    pair = TokenService().obtain_pair(email=user.email, password=PASSWORD)
+
+    assert_only_digests_stored(pair.refresh)
+    assert len(stored_tokens()) == 1
+
+
+def test_rotate_stores_only_digests_and_still_works_once(user):
+    pair = TokenService().obtain_pair(email=user.email, password=PASSWORD)
+
+    rotated = TokenService().rotate(refresh=pair.refresh)
+
+    assert_only_digests_stored(pair.refresh, rotated.refresh)
+    assert is_revoked(pair.refresh)
+    with pytest.raises(AuthenticationFailedError):
+        TokenService().rotate(refresh=pair.refresh)
+    TokenService().rotate(refresh=rotated.refresh)
+
+
+def test_rotate_of_a_token_it_never_recorded_stores_only_its_digest(user):
+    minted = mint_token(user.uuid, token_type="refresh")
+
+    rotated = TokenService().rotate(refresh=minted)
+
+    assert_only_digests_stored(minted, rotated.refresh)
+
+
+def test_logout_stores_only_digests_and_still_revokes(user):
+    pair = TokenService().obtain_pair(email=user.email, password=PASSWORD)
+    minted = mint_token(user.uuid, token_type="refresh")
+
+    TokenService().logout(actor_uuid=user.uuid, refresh=pair.refresh)
+    TokenService().logout(actor_uuid=user.uuid, refresh=minted)
+
+    assert_only_digests_stored(pair.refresh, minted)
+    assert is_revoked(pair.refresh)
+    assert is_revoked(minted)
+    with pytest.raises(AuthenticationFailedError):
+        TokenService().rotate(refresh=pair.refresh)
+
+
+def test_revoke_all_still_revokes_tokens_stored_as_digests(user):
+    pair = TokenService().obtain_pair(email=user.email, password=PASSWORD)
+
+    TokenService().revoke_all(user=user)
+
+    with pytest.raises(AuthenticationFailedError):
+        TokenService().rotate(refresh=pair.refresh)
 
 
 # --- jwks -----------------------------------------------------------------------------------------

@@ -1,0 +1,96 @@
+"""Data migrations of the users service, run as functions against the test database."""
+
+import hashlib
+import importlib
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.apps import apps
+from django.db import connections
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+from services.users.services.token_service import TokenService
+from shared.core.authentication.tokens import token_backend
+from shared.core.exceptions import AuthenticationFailedError
+from shared.core.testing import mint_token
+
+pytestmark = pytest.mark.django_db(databases=["users"])
+
+hash_outstanding = importlib.import_module(
+    "services.users.migrations.0002_hash_outstanding_refresh_tokens"
+)
+
+
+def run_hash_clear_tokens() -> None:
+    editor = SimpleNamespace(connection=connections["users"])
+    hash_outstanding.hash_clear_tokens(apps, editor)
+
+
+def clear_row(user, raw: str) -> OutstandingToken:
+    """A row as simplejwt wrote it before this migration: the token in clear."""
+    return OutstandingToken.objects.using("users").create(
+        jti=token_backend().decode(raw)["jti"],
+        user=user,
+        token=raw,
+        created_at=datetime.now(UTC),
+        expires_at=datetime.now(UTC) + timedelta(days=1),
+    )
+
+
+def sha256(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def test_hash_clear_tokens_replaces_a_clear_token_by_its_digest(user):
+    raw = mint_token(user.uuid, token_type="refresh")
+    row = clear_row(user, raw)
+
+    run_hash_clear_tokens()
+
+    row.refresh_from_db()
+    assert row.token == sha256(raw)
+    assert row.user_id == user.pk
+
+
+def test_hash_clear_tokens_leaves_digests_alone_so_it_can_run_twice(user):
+    raw = mint_token(user.uuid, token_type="refresh")
+    row = clear_row(user, raw)
+
+    run_hash_clear_tokens()
+    run_hash_clear_tokens()
+
+    row.refresh_from_db()
+    assert row.token == sha256(raw)
+
+
+def test_hash_clear_tokens_leaves_rows_written_by_the_service_unchanged(user):
+    TokenService().obtain_pair(email=user.email, password="correct-horse-battery-staple")
+    before = list(OutstandingToken.objects.using("users").values_list("jti", "token"))
+
+    run_hash_clear_tokens()
+
+    assert list(OutstandingToken.objects.using("users").values_list("jti", "token")) == before
+
+
+def test_hash_clear_tokens_works_through_more_than_one_batch(user, monkeypatch):
+    monkeypatch.setattr(hash_outstanding, "BATCH", 2)
+    raws = [mint_token(user.uuid, token_type="refresh") for _ in range(5)]
+    for raw in raws:
+        clear_row(user, raw)
+
+    run_hash_clear_tokens()
+
+    stored = OutstandingToken.objects.using("users").order_by("id").values_list("token", flat=True)
+    assert list(stored) == [sha256(raw) for raw in raws]
+
+
+def test_a_blacklisted_token_stays_revoked_after_the_migration(user):
+    raw = mint_token(user.uuid, token_type="refresh")
+    row = clear_row(user, raw)
+    BlacklistedToken.objects.using("users").create(token=row)
+
+    run_hash_clear_tokens()
+
+    with pytest.raises(AuthenticationFailedError):
+        TokenService().rotate(refresh=raw)
