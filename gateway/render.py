@@ -19,7 +19,10 @@ HERE = Path(__file__).resolve().parent
 TEMPLATE = HERE / "nginx.conf.template"
 COMMITTED = HERE / "nginx.conf"
 
-# The gateway's own errors, in the API's envelope (DESIGN.md section 5).
+# The gateway's own errors, in the API's envelope (DESIGN.md section 5): nginx status ->
+# (code, message). Each is answered by an internal location, reached with `error_page <status>
+# <uri>`: a URI, not a named location, because nginx cannot redirect to a named location while
+# the request line is unparsed (a bad or over-long request line gave its own HTML 500 then).
 GATEWAY_ERRORS = {
     400: ("validation_error", "The request is malformed."),
     404: ("not_found", "Not found."),
@@ -27,7 +30,7 @@ GATEWAY_ERRORS = {
     408: ("validation_error", "The request took too long to arrive."),
     411: ("validation_error", "A Content-Length header is required."),
     414: ("validation_error", "The request URI is too long."),
-    494: ("validation_error", "The request headers are too large."),
+    494: ("validation_error", "The request headers are too large or too many."),
     413: ("payload_too_large", "The request body is larger than 1048576 bytes."),
     429: ("throttled", "Too many requests."),
     500: ("internal_error", "The gateway failed."),
@@ -35,6 +38,9 @@ GATEWAY_ERRORS = {
     503: ("service_unavailable", "The service behind the gateway is unavailable."),
     504: ("gateway_timeout", "The service behind the gateway did not answer in time."),
 }
+# nginx's internal 494 ("request header too large") goes out as the standard 431.
+ANSWERED_AS = {494: 431}
+ERROR_URI = "/_gateway/errors/"
 INDENT = " " * 8
 
 
@@ -44,8 +50,20 @@ def _location(modifier: str, path: str, body: list[str]) -> str:
     return "\n".join([*lines, f"{INDENT}}}"])
 
 
+def slashless_paths() -> list[str]:
+    """Every proxied location path ending in "/", without that slash.
+
+    nginx answers a URI equal to such a location minus its slash with a 301 to the slashed one;
+    the services answer 404 (APPEND_SLASH is off). An exact location returning 404 for each keeps
+    the topologies alike: no redirect anywhere.
+    """
+    proxied = [*RATE_LIMITED_PATHS, *(prefix for prefix, _ in public_routes())]
+    return sorted({path.rstrip("/") for path in proxied if path.endswith("/")})
+
+
 def render_routes() -> str:
     blocks = [_location("^~", prefix, ["return 404;"]) for prefix in BLOCKED_PREFIXES]
+    blocks += [_location("=", path, ["return 404;"]) for path in slashless_paths()]
     service_of = dict(public_routes())
     for path in RATE_LIMITED_PATHS:
         upstream = next(service for prefix, service in public_routes() if path.startswith(prefix))
@@ -57,19 +75,28 @@ def render_routes() -> str:
     return "\n\n".join(blocks)
 
 
+def _answer(status: int) -> str:
+    """error_page's "=code" when the status sent differs from nginx's own (else nginx keeps it)."""
+    return f"={ANSWERED_AS[status]} " if status in ANSWERED_AS else ""
+
+
 def render_errors() -> str:
-    pages = [f"{INDENT}error_page {status} @error_{status};" for status in GATEWAY_ERRORS]
+    pages = [
+        f"{INDENT}error_page {status} {_answer(status)}{ERROR_URI}{status};"
+        for status in GATEWAY_ERRORS
+    ]
     handlers = []
     for status, (code, message) in GATEWAY_ERRORS.items():
         envelope = json.dumps(
             {"error": {"code": code, "message": message, "details": {}, "request_id": "$req_id"}}
         )
         body = [
+            "internal;",
             "default_type application/json;",
             "add_header X-Request-ID $req_id always;",
-            f"return {status} '{envelope}';",
+            f"return {ANSWERED_AS.get(status, status)} '{envelope}';",
         ]
-        handlers.append(_location("", f"@error_{status}", body))
+        handlers.append(_location("=", f"{ERROR_URI}{status}", body))
     return "\n".join(pages) + "\n\n" + "\n\n".join(handlers)
 
 

@@ -1,5 +1,19 @@
-"""One routing table: the gateway's nginx config and the services' URL confs agree with it."""
+"""One routing table: the gateway's nginx config and the services' URL confs agree with it.
 
+Also the gateway's edges: no redirects, its own errors in the envelope, head limits tighter than
+gunicorn's, keep-alive and retries that cannot lose or double a write.
+"""
+
+import logging
+import re
+import signal
+import threading
+import uuid
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import yaml
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -11,7 +25,10 @@ from config.services import (
     RATE_LIMITED_PATHS,
     public_routes,
 )
-from gateway.render import COMMITTED, render
+from gateway.render import COMMITTED, GATEWAY_ERRORS, render
+from shared.core.testing import assert_error_envelope
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _paths(urlconf: str) -> list[str]:
@@ -94,8 +111,198 @@ def test_render_command_fills_in_a_topologys_addresses(tmp_path, capsys, monkeyp
     )
     renderer.main()
     text = output.read_text()
-    assert "server 127.0.0.1:9001;" in text
-    assert "server 127.0.0.1:9002;" in text
+    assert "server 127.0.0.1:9001 max_fails=1 fail_timeout=2s;" in text
+    assert "server 127.0.0.1:9002 max_fails=1 fail_timeout=2s;" in text
     assert "listen 127.0.0.1:9000;" in text
     assert "@" + "RUNTIME_DIR@" not in text
     assert f"wrote {output}" in capsys.readouterr().out
+
+
+# -- No redirects: every public path without its trailing slash is a 404, in every topology ---
+
+
+def public_paths_without_their_slash() -> list[str]:
+    """Every route of the routing table and every public URL pattern, without its trailing slash.
+
+    Path parameters become a uuid. tests_e2e/test_gateway_edges.py walks the same list through
+    the gateway of split-local and compose.
+    """
+    patterns = [path for m in KNOWN_SERVICES.values() for path in _paths(m.urlconf)]
+    paths = [*(prefix for prefix, _ in public_routes()), *RATE_LIMITED_PATHS, *patterns]
+    some_uuid = str(uuid.UUID(int=1))
+    slashless = {
+        re.sub(r"<[^>]+>", some_uuid, path).rstrip("/")
+        for path in paths
+        if path.endswith("/") and not path.startswith(BLOCKED_PREFIXES)
+    }
+    return sorted(slashless)
+
+
+def test_the_list_of_paths_without_their_slash_covers_the_routes():
+    paths = public_paths_without_their_slash()
+    assert "/api/projects" in paths
+    assert "/api/auth/token" in paths
+    assert f"/api/projects/{uuid.UUID(int=1)}/members" in paths
+    assert not any(path.startswith("/internal") for path in paths)
+
+
+@pytest.mark.django_db(databases=["users", "projects"])
+def test_no_path_without_its_slash_redirects_in_the_monolith(client):
+    for path in public_paths_without_their_slash():
+        response = client.get(path)
+        assert "Location" not in response, path
+        assert_error_envelope(response, 404, "not_found")
+
+
+def _locations(config: str) -> dict[tuple[str, str], str]:
+    """{(modifier, path): body} of every location block of a rendered config."""
+    found = re.findall(r"location (=|\^~)? ?(\S+) \{\n(.*?)\n\s*\}", config, flags=re.S)
+    return {(modifier, path): body for modifier, path, body in found}
+
+
+def test_no_proxied_location_lets_nginx_redirect_to_add_its_slash():
+    # nginx answers a URI equal to a proxied location minus its trailing slash with a 301.
+    locations = _locations(COMMITTED.read_text())
+    proxied = [path for (_, path), body in locations.items() if "proxy_pass" in body]
+    assert "/api/projects/" in proxied
+    for path in proxied:
+        if path.endswith("/"):
+            body = locations.get(("=", path.rstrip("/")))
+            assert body is not None, f"GET {path.rstrip('/')} would be redirected"
+            assert body.strip() == "return 404;"
+
+
+# -- The gateway answers every malformed or over-large head itself, in the envelope ---
+
+
+def _directive(config: str, name: str) -> list[str]:
+    return re.findall(rf"^\s*{name} ([^;]+);", config, flags=re.M)
+
+
+def _size(value: str) -> int:
+    return int(value[:-1]) * 1024 if value.endswith("k") else int(value)
+
+
+def test_error_pages_reach_internal_locations_by_uri():
+    # A named location (@error_414) cannot be reached while the request line is unparsed: nginx
+    # answered an over-long or malformed request line with its own HTML 500 instead.
+    config = COMMITTED.read_text()
+    locations = _locations(config)
+    pages = _directive(config, "error_page")
+    assert len(pages) == len(GATEWAY_ERRORS)
+    for page in pages:
+        status, *answer, uri = page.split()
+        assert uri.startswith("/"), page
+        body = locations[("=", uri)]
+        assert "internal;" in body
+        sent = int(answer[0].lstrip("=")) if answer else int(status)
+        assert f"return {sent} '" in body
+
+
+def test_header_too_large_is_answered_as_431():
+    assert "error_page 494 =431 " in COMMITTED.read_text()
+
+
+def test_the_gateways_head_limits_are_tighter_than_gunicorns():
+    from config import gunicorn
+
+    config = COMMITTED.read_text()
+    [first] = _directive(config, "client_header_buffer_size")
+    [large] = _directive(config, "large_client_header_buffers")
+    count, size = large.split()
+    line_max = _size(size)  # a request line, or one header line, must fit in one large buffer
+    head_max = _size(first) + int(count) * line_max
+    assert gunicorn.limit_request_line > line_max
+    assert gunicorn.limit_request_field_size > line_max
+    # Every header line takes at least 2 bytes ("a\n"); nginx adds its own proxy_set_header ones.
+    added = len(_directive(config, "proxy_set_header"))
+    assert gunicorn.limit_request_fields > head_max // 2 + added
+    # No header nginx makes up may be longer than a client's: X-Forwarded-For is not the
+    # client's ones joined together.
+    assert "X-Forwarded-For $remote_addr" in _directive(config, "proxy_set_header")
+
+
+# -- Connections and retries that cannot corrupt ---
+
+
+def test_the_gateway_drops_idle_upstream_connections_before_gunicorn_does():
+    from config import gunicorn
+
+    config = COMMITTED.read_text()
+    upstreams = re.findall(r"upstream \w+ \{(.*?)\}", config, flags=re.S)
+    assert len(upstreams) == len(KNOWN_SERVICES)
+    for block in upstreams:
+        [timeout] = re.findall(r"keepalive_timeout (\d+)s;", block)
+        assert int(timeout) == gunicorn.GATEWAY_UPSTREAM_KEEPALIVE
+    assert gunicorn.keepalive >= 2 * gunicorn.GATEWAY_UPSTREAM_KEEPALIVE
+    # A stopping worker drains longer than the gateway keeps an idle connection, and all of it
+    # within gunicorn's graceful stop.
+    assert gunicorn.GATEWAY_UPSTREAM_KEEPALIVE < gunicorn.DRAIN_SECONDS < gunicorn.graceful_timeout
+
+
+def test_the_gateway_never_replays_a_non_idempotent_request():
+    config = COMMITTED.read_text()
+    retries = _directive(config, "proxy_next_upstream")
+    assert retries == ["error timeout"]
+    assert not any("non_idempotent" in line for line in _directive(config, "proxy_next_upstream"))
+
+
+def test_compose_gives_gunicorn_its_graceful_stop_and_the_gateway_a_healthcheck():
+    from config import gunicorn
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    for name in KNOWN_SERVICES:
+        grace = compose["services"][name]["stop_grace_period"]
+        assert int(grace.removesuffix("s")) > gunicorn.graceful_timeout
+    dockerfile = (ROOT / "gateway" / "Dockerfile").read_text()
+    assert "HEALTHCHECK" in dockerfile
+    assert "STOPSIGNAL SIGQUIT" in dockerfile  # nginx's graceful stop
+
+
+def test_a_worker_drains_on_sigterm_before_stopping(monkeypatch):
+    """SIGTERM: listening sockets closed at once, answers say "Connection: close", then stop."""
+    from config import gunicorn
+
+    class Listener:
+        closed = False
+
+        def close(self):
+            self.closed = True
+
+    class Worker:
+        def __init__(self):
+            self.sockets = [Listener()]
+            self.nr_conns = 1
+            self.exited = threading.Event()
+            self.accepting = True
+            self.log = logging.getLogger("test")
+            self.method_queue = SimpleNamespace(defer=lambda callback: callback())
+
+        def set_accept_enabled(self, enabled):
+            self.accepting = enabled
+
+        def handle_exit(self, signum, frame):
+            self.exited.set()
+
+    monkeypatch.setattr(gunicorn, "_draining", False)
+    monkeypatch.setattr(gunicorn, "DRAIN_SECONDS", 5)
+    previous = signal.getsignal(signal.SIGTERM)
+    worker, listener = Worker(), None
+    try:
+        listener = worker.sockets[0]
+        gunicorn.post_worker_init(worker)
+        before = SimpleNamespace(method="GET", path="/", must_close=False)
+        gunicorn.pre_request(worker, before)
+        assert not before.must_close
+        signal.getsignal(signal.SIGTERM)(signal.SIGTERM, None)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert listener.closed
+    assert worker.sockets == []
+    assert not worker.accepting
+    during = SimpleNamespace(method="POST", path="/", must_close=False)
+    gunicorn.pre_request(worker, during)
+    assert during.must_close
+    assert not worker.exited.wait(0.3)  # a connection is still open: still serving
+    worker.nr_conns = 0
+    assert worker.exited.wait(2)  # none left: stops without waiting out DRAIN_SECONDS
