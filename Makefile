@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 PYTEST := $(BIN)/pytest
 COV := --cov --cov-append --cov-report=
 
-.PHONY: help install run migrate test test-unit test-e2e test-core test-users test-projects test-monolith \
+.PHONY: help install run migrate test test-unit test-e2e test-core test-users test-projects test-monolith fuzz \
         lint format clean contracts bench bench-clients bench-api \
         wheels images images-offline compose-env compose-plugin split split-down split-reset split-local \
         split-local-down
@@ -54,6 +54,10 @@ test-projects: $(STAMP)  ## The projects service alone (users not installed)
 
 test-monolith: $(STAMP)  ## Everything in one process: both services and the cross-service tests
 	SERVICES=users,projects $(PYTEST) services tests $(COV)
+
+FUZZ_MAX_EXAMPLES ?= 300
+fuzz: $(STAMP)  ## Fuzz both OpenAPI documents, FUZZ_MAX_EXAMPLES per operation and mode (default 300)
+	SERVICES=users,projects FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) $(PYTEST) tests/test_fuzz_openapi.py
 
 contracts: $(STAMP)  ## Rewrite the committed JSON Schema snapshots of every contract version
 	for service in users projects; do \

@@ -51,7 +51,7 @@ class ProjectSerializer(serializers.Serializer):
     name = serializers.CharField()
     description = serializers.CharField()
     status = serializers.ChoiceField(choices=ProjectStatus.choices)
-    priority = serializers.IntegerField()
+    priority = serializers.IntegerField(min_value=1, max_value=4)
     start_date = serializers.DateField(allow_null=True)
     due_date = serializers.DateField(allow_null=True)
     is_overdue = serializers.BooleanField()

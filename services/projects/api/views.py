@@ -2,20 +2,18 @@
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
+from services.projects.api import schema as doc
 from services.projects.api import serializers as s
 from services.projects.services.project_service import ProjectService
-from shared.core.utils.pagination import StandardPagination
+from shared.core.utils.openapi import DocumentedPagination
 
-DEGRADED_HEADER = "X-Degraded"
-EXPAND_PARAMETER = OpenApiParameter(
-    "expand", str, description="Comma-separated; `owner` adds the owner's summary."
-)
+DEGRADED_HEADER = doc.DEGRADED_HEADER
 
 
 def validated(serializer_class: type[Serializer], data: Any, *, partial: bool = False) -> dict:
@@ -31,16 +29,17 @@ def wants_owner(request: Request) -> bool:
 
 class ProjectViewSet(viewsets.ViewSet):
     lookup_field = "project_uuid"
+    pagination_class = DocumentedPagination  # StandardPagination, described as it behaves
 
     @extend_schema(
-        parameters=[s.ProjectListQuerySerializer, EXPAND_PARAMETER],
-        responses={200: s.ProjectSerializer(many=True)},
+        parameters=doc.list_query_parameters(),
+        responses={200: s.ProjectSerializer(many=True), **doc.LIST_ERRORS},
     )
     def list(self, request: Request) -> Response:
         filters = validated(s.ProjectListQuerySerializer, request.query_params)
         service = ProjectService()
         projects = service.list_projects(actor_uuid=request.user.uuid, **filters)
-        paginator = StandardPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(projects, request, view=self) or []
         if not wants_owner(request):
             return paginator.get_paginated_response([s.project_data(p) for p in page])
@@ -50,13 +49,19 @@ class ProjectViewSet(viewsets.ViewSet):
         )
         return _degraded(response, lookup.degraded)
 
-    @extend_schema(request=s.ProjectWriteSerializer, responses={201: s.ProjectSerializer})
+    @extend_schema(
+        request=s.ProjectWriteSerializer,
+        responses={201: s.ProjectSerializer, **doc.CREATE_ERRORS},
+    )
     def create(self, request: Request) -> Response:
         data = validated(s.ProjectWriteSerializer, request.data)
         project = ProjectService().create_project(actor_uuid=request.user.uuid, **data)
         return Response(s.project_data(project), status=status.HTTP_201_CREATED)
 
-    @extend_schema(parameters=[EXPAND_PARAMETER], responses={200: s.ProjectSerializer})
+    @extend_schema(
+        parameters=[doc.PROJECT_UUID, doc.EXPAND, doc.DEGRADED],
+        responses={200: s.ProjectSerializer, **doc.READ_ERRORS},
+    )
     def retrieve(self, request: Request, project_uuid: str) -> Response:
         service = ProjectService()
         project = service.get_project(actor_uuid=request.user.uuid, project_uuid=project_uuid)
@@ -65,15 +70,23 @@ class ProjectViewSet(viewsets.ViewSet):
         lookup = service.owners_of(projects=[project])
         return _degraded(Response(s.project_data(project, owners=lookup.owners)), lookup.degraded)
 
-    @extend_schema(request=s.ProjectWriteSerializer, responses={200: s.ProjectSerializer})
+    @extend_schema(
+        parameters=[doc.PROJECT_UUID],
+        request=s.ProjectWriteSerializer,
+        responses={200: s.ProjectSerializer, **doc.UPDATE_ERRORS},
+    )
     def update(self, request: Request, project_uuid: str) -> Response:
         return self._update(request, project_uuid, partial=False)
 
-    @extend_schema(request=s.ProjectWriteSerializer, responses={200: s.ProjectSerializer})
+    @extend_schema(
+        parameters=[doc.PROJECT_UUID],
+        request=s.ProjectWriteSerializer,
+        responses={200: s.ProjectSerializer, **doc.UPDATE_ERRORS},
+    )
     def partial_update(self, request: Request, project_uuid: str) -> Response:
         return self._update(request, project_uuid, partial=True)
 
-    @extend_schema(responses={204: None})
+    @extend_schema(parameters=[doc.PROJECT_UUID], responses={**doc.NO_CONTENT, **doc.DELETE_ERRORS})
     def destroy(self, request: Request, project_uuid: str) -> Response:
         ProjectService().delete_project(actor_uuid=request.user.uuid, project_uuid=project_uuid)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -92,14 +105,21 @@ class ProjectViewSet(viewsets.ViewSet):
 
 
 class ProjectMemberViewSet(viewsets.ViewSet):
-    @extend_schema(responses={200: s.MemberSerializer(many=True)})
+    @extend_schema(
+        parameters=[doc.PROJECT_UUID, doc.DEGRADED],
+        responses={200: s.MemberSerializer(many=True), **doc.MEMBERS_ERRORS},
+    )
     def list(self, request: Request, project_uuid: str) -> Response:
         result = ProjectService().list_members(
             actor_uuid=request.user.uuid, project_uuid=project_uuid
         )
         return _degraded(Response([s.member_data(m) for m in result.members]), result.degraded)
 
-    @extend_schema(request=s.AddMemberSerializer, responses={201: s.MemberSerializer})
+    @extend_schema(
+        parameters=[doc.PROJECT_UUID],
+        request=s.AddMemberSerializer,
+        responses={201: s.MemberSerializer, **doc.ADD_MEMBER_ERRORS},
+    )
     def create(self, request: Request, project_uuid: str) -> Response:
         service = ProjectService()
         service.ensure_owner(actor_uuid=request.user.uuid, project_uuid=project_uuid)
@@ -109,7 +129,10 @@ class ProjectMemberViewSet(viewsets.ViewSet):
         )
         return Response(s.member_data(member), status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={204: None})
+    @extend_schema(
+        parameters=[doc.PROJECT_UUID, doc.USER_UUID],
+        responses={**doc.NO_CONTENT, **doc.REMOVE_MEMBER_ERRORS},
+    )
     def destroy(self, request: Request, project_uuid: str, user_uuid: str) -> Response:
         ProjectService().remove_member(
             actor_uuid=request.user.uuid, project_uuid=project_uuid, user_uuid=user_uuid

@@ -1,5 +1,6 @@
 """Users-side authentication: the stateless check plus "is this account still active"."""
 
+from drf_spectacular.drainage import set_override
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.tokens import Token
 
@@ -14,3 +15,8 @@ class ActiveAccountAuthentication(StatelessJWTAuthentication):
         if not UserService().is_active(uuid=principal.uuid):
             raise AuthenticationFailed("The account is deleted or inactive.", code="user_inactive")
         return principal
+
+
+# To clients this is core's bearer JWT scheme ("jwtAuth", same definition): one component in a
+# document that holds both services, not two different schemes under one name.
+set_override(ActiveAccountAuthentication, "suppress_collision_warning", True)
