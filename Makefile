@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 PYTEST := $(BIN)/pytest
 COV := --cov --cov-append --cov-report=
 
-.PHONY: help install run migrate test test-unit test-e2e test-core test-users test-projects test-monolith fuzz \
+.PHONY: help install run migrate test test-unit test-e2e test-postgres test-core test-users test-projects test-monolith fuzz \
         lint format clean contracts bench bench-clients bench-api \
         wheels images images-offline compose-env compose-plugin split split-down split-reset split-local \
         split-local-down
@@ -31,17 +31,22 @@ migrate: $(STAMP)  ## Apply migrations to every hosted service's database
 run: migrate  ## Run the monolith on HOST:PORT (default 127.0.0.1:8000); Ctrl-C stops it
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: test-unit  ## The whole suite: core, each service alone, the monolith, coverage, import rules, e2e
-	$(MAKE) --no-print-directory test-e2e
+test: test-unit  ## The whole suite: unit suites, coverage, import rules, e2e, the unit suites on PostgreSQL
+	$(MAKE) --no-print-directory test-e2e test-postgres
 
 test-unit: $(STAMP)  ## Everything but the end-to-end tests (no Docker needed)
 	rm -f .coverage
 	$(MAKE) --no-print-directory test-core test-users test-projects test-monolith
 	$(BIN)/coverage report --fail-under=90
 	$(BIN)/lint-imports
+	VAR_DIR=$$(mktemp -d) $(BIN)/python manage.py makemigrations --check --dry-run
 
 test-e2e: images compose-plugin  ## The split topologies end to end (split-local, and compose via testcontainers)
 	TESTCONTAINERS_RYUK_DISABLED=true $(PYTEST) tests_e2e
+
+test-postgres: images  ## The core, users, projects and monolith suites again, on PostgreSQL (testcontainers)
+	$(BIN)/python -m tests.with_postgres \
+	  $(MAKE) --no-print-directory test-core test-users test-projects test-monolith COV=
 
 test-core: $(STAMP)  ## Core's own suite, with no service installed
 	$(PYTEST) shared/core --ds=shared.core.tests.settings $(COV)

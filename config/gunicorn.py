@@ -36,6 +36,12 @@ graceful_timeout = env.int("GUNICORN_GRACEFUL_TIMEOUT", 20, minimum=DRAIN_SECOND
 limit_request_line = 8190  # gunicorn's maximum; the gateway's is 4k
 limit_request_field_size = 8190  # one header line; the gateway's is 4k
 limit_request_fields = 10000  # the gateway's buffers hold at most 8704 header lines
+
+# Django alone decides whether to believe X-Forwarded-* (TRUST_FORWARDED_HEADERS); gunicorn
+# would otherwise take the scheme from any client on the same host.
+forwarded_allow_ips = ""
+secure_scheme_headers: dict[str, str] = {}
+
 _draining = False
 
 

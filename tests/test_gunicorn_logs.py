@@ -84,7 +84,8 @@ def gunicorn(tmp_path_factory) -> Iterator[Gunicorn]:
         "XDG_RUNTIME_DIR": str(var_dir),  # gunicorn's control socket, away from $HOME
         "TZ": "Asia/Kathmandu",  # the logs are UTC whatever the host's zone
     }
-    env.pop("USERS_SERVICE_URL", None)
+    for variable in ("USERS_SERVICE_URL", "USERS_DATABASE_URL", "PROJECTS_DATABASE_URL"):
+        env.pop(variable, None)  # SQLite files of its own, whatever database the suite runs on
     python = sys.executable
     subprocess.run(
         [python, "manage.py", "migrate_all", "--verbosity", "0"],

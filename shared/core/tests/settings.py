@@ -4,9 +4,12 @@ Two databases mirror the project's database-per-service layout: Django's own app
 ``default`` and the test app on its own ``testapp`` alias, reached through the core's router.
 """
 
+import os
 import tempfile
 from datetime import timedelta
 from pathlib import Path
+
+import dj_database_url
 
 from shared.core.authentication.keys import generate_rsa_keypair
 
@@ -45,6 +48,10 @@ DATABASES = {
         "TEST": {"DEPENDENCIES": []},
     },
 }
+# `python -m tests.with_postgres` runs this suite on PostgreSQL too (one database per alias).
+if _postgres := os.environ.get("CORE_TEST_DATABASE_URL"):
+    for _alias, _config in DATABASES.items():
+        _config.update(dj_database_url.parse(f"{_postgres}_{_alias}"))
 DATABASE_ROUTERS = ["shared.core.db.router.ServiceDatabaseRouter"]
 DATABASE_APP_ROUTES = {"auth": "default", "contenttypes": "default", "testapp": "testapp"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
