@@ -148,7 +148,7 @@ format: $(STAMP)  ## Fix what ruff can fix
 
 clean:  ## Remove the virtualenv, local databases, dev keys, wheels and caches (not var/compose)
 	rm -rf $(VENV) build shared/core/build .coverage .pytest_cache .ruff_cache \
-	       .import_linter_cache
+	       .import_linter_cache .hypothesis
 	@# var/compose holds the passwords the compose volumes were made with: `make split-reset`
 	@# deletes both together, never one without the other.
 	find var -mindepth 1 -maxdepth 1 ! -name compose -exec rm -rf {} + 2>/dev/null || true

@@ -6,7 +6,7 @@ be no 5xx, have a documented status and match the documented schema, and every e
 code that belongs to its status. Operations on a resource mostly get a real one: a fresh project
 (with a member) per example, a real user, a live refresh token, the account's own credentials.
 
-The budget is small and fixed in the unit suite (``FUZZ_MAX_EXAMPLES``, default 10 per operation
+The budget is small and fixed in the unit suite (``FUZZ_MAX_EXAMPLES``, default 20 per operation
 and generation mode, derandomized); ``make fuzz`` runs the same tests with a large one.
 """
 
@@ -38,7 +38,7 @@ from services.users.services.user_service import UserService
 from shared.core.clients import clients
 from shared.core.exceptions.codes import ErrorCode
 
-MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "10"))
+MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "20"))
 PASSWORD = "fuzz-correct-horse-battery-9"
 GATEWAY_ONLY_STATUSES = {429}  # documented for clients of the gateway; the service never answers
 

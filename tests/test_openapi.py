@@ -368,7 +368,7 @@ def test_degraded_responses_match_the_documents(client, documents, register_and_
 
 
 @pytest.mark.django_db(databases=["users", "projects"])
-def test_real_users_responses_match_the_documents(client, documents, register_and_login):
+def test_real_users_responses_match_the_documents(client, documents):
     body = {"email": "ada@example.com", "password": "correct-horse-battery-9"}
     registered = client.post("/api/auth/register/", body, format="json")
     tokens = client.post("/api/auth/token/", body, format="json")
