@@ -15,7 +15,7 @@ import sys
 # below removes the container itself.
 os.environ.setdefault("TESTCONTAINERS_RYUK_DISABLED", "true")
 
-from testcontainers.community.postgres import PostgresContainer  # noqa: E402
+from testcontainers.community.postgres import PostgresContainer
 
 IMAGE = "split-ready/postgres:local"
 
