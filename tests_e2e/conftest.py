@@ -117,8 +117,9 @@ def compose_stack() -> Iterator[tuple[str, object]]:
     from testcontainers.compose import DockerCompose
 
     port = free_port()
-    # A project of its own, so a developer's `make split` stack is left alone.
-    os.environ["COMPOSE_PROJECT_NAME"] = "split-ready-e2e"
+    # A project of its own, so a developer's `make split` stack is left alone (E2E_COMPOSE_PROJECT
+    # names another, for two runs at once).
+    os.environ["COMPOSE_PROJECT_NAME"] = os.environ.get("E2E_COMPOSE_PROJECT", "split-ready-e2e")
     os.environ["GATEWAY_PORT"] = str(port)
     stack = DockerCompose(ROOT, compose_file_name="docker-compose.yml", pull=False, build=False)
     stack.start()
@@ -143,3 +144,9 @@ def base_url(request) -> str:
     if request.param == "compose":
         return request.getfixturevalue("compose_stack")[0]
     return request.getfixturevalue(request.param.replace("-", "_"))
+
+
+@pytest.fixture
+def topology(request, base_url) -> str:
+    """The name of the topology ``base_url`` points at: monolith, split-local or compose."""
+    return request.node.callspec.params["base_url"]
