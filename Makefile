@@ -61,8 +61,9 @@ test-monolith: $(STAMP)  ## Everything in one process: both services and the cro
 	SERVICES=users,projects $(PYTEST) services tests $(COV)
 
 FUZZ_MAX_EXAMPLES ?= 300
-fuzz: $(STAMP)  ## Fuzz both OpenAPI documents, FUZZ_MAX_EXAMPLES per operation and mode (default 300)
+fuzz: $(STAMP)  ## Fuzz both OpenAPI documents in-process and through split-local's gateway, FUZZ_MAX_EXAMPLES per operation and mode (default 300)
 	SERVICES=users,projects FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) $(PYTEST) tests/test_fuzz_openapi.py
+	FUZZ_GATEWAY_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) $(PYTEST) tests_e2e/test_fuzz_gateway.py
 
 contracts: $(STAMP)  ## Rewrite the committed JSON Schema snapshots of every contract version
 	for service in users projects; do \
