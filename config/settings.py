@@ -248,6 +248,22 @@ DEV_INTERNAL_API_TOKEN = "dev-only-internal-token-never-use-in-production"
 INTERNAL_API_TOKEN = env.secret(
     "INTERNAL_API_TOKEN", development_default=DEV_INTERNAL_API_TOKEN, production=PRODUCTION
 )
+# A test-only fault: users' internal API (/internal/...) answers this many seconds late, beyond
+# its consumers' timeouts (tests_e2e/test_faults.py). Refused in production, even when 0.
+FAULT_INTERNAL_DELAY_SECONDS = 0.0
+if (_delay := env.str("FAULT_INTERNAL_DELAY_SECONDS")) is not None:
+    if PRODUCTION:
+        raise ConfigurationError(
+            "FAULT_INTERNAL_DELAY_SECONDS: a test-only fault, refused when DJANGO_ENV=production"
+        )
+    try:
+        FAULT_INTERNAL_DELAY_SECONDS = float(_delay)
+    except ValueError:
+        FAULT_INTERNAL_DELAY_SECONDS = -1.0
+    if not 0 <= FAULT_INTERNAL_DELAY_SECONDS <= 60:  # NaN and inf fail this too
+        raise ConfigurationError(
+            f"FAULT_INTERNAL_DELAY_SECONDS: expected seconds from 0 to 60, got {_delay!r}"
+        )
 
 
 def _client_config(provider) -> dict:

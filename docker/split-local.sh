@@ -3,9 +3,12 @@
 # loopback ports, each with its own SQLite database, behind a host nginx rendered from the same
 # template as the gateway image. State and logs live in var/split-local/.
 #   docker/split-local.sh up | down
+#   docker/split-local.sh stop-service <users|projects>
+#   docker/split-local.sh start-service <users|projects> [VAR=value ...]  (fault trials; the
+#     ports are those of the last `up`, the other processes are left alone)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$PWD/var/split-local
+root=${SPLIT_LOCAL_DIR:-$PWD/var/split-local}  # another directory: a second split-local at once
 python=${PYTHON_BIN:-.venv/bin/python}
 users_port=${USERS_PORT:-8001}
 projects_port=${PROJECTS_PORT:-8002}
@@ -51,6 +54,18 @@ start_service() {  # start_service <name> <port> [VAR=value ...]
   echo $! > "$root/run/$name.pid"
 }
 
+start_named() {  # start_named <users|projects> [VAR=value ...]: with the settings `up` gives it
+  local name=$1
+  shift
+  case $name in
+    users)
+      start_service users "$users_port" JWT_PRIVATE_KEY_FILE="$root/keys/jwt_private.pem" "$@" ;;
+    projects)
+      start_service projects "$projects_port" JWT_PUBLIC_KEY_FILE="$root/keys/jwt_public.pem" \
+        USERS_SERVICE_URL="http://127.0.0.1:$users_port" "$@" ;;
+  esac
+}
+
 up() {
   if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
     echo "installing nginx from Debian ..."
@@ -62,9 +77,9 @@ up() {
   mkdir -p "$root/run" "$root/logs" "$root/nginx" "$root/keys"
   # The dev key pair: users signs with the private key, projects only ever sees the public one.
   "$python" -c "from pathlib import Path; from shared.core.authentication.keys import ensure_dev_keypair; ensure_dev_keypair(Path('$root/keys'))"
-  start_service users "$users_port" JWT_PRIVATE_KEY_FILE="$root/keys/jwt_private.pem"
-  start_service projects "$projects_port" JWT_PUBLIC_KEY_FILE="$root/keys/jwt_public.pem" \
-    USERS_SERVICE_URL="http://127.0.0.1:$users_port"
+  printf 'users_port=%s\nprojects_port=%s\n' "$users_port" "$projects_port" >"$root/run/ports"
+  start_named users
+  start_named projects
   wait_ready "http://127.0.0.1:$users_port/readyz"
   wait_ready "http://127.0.0.1:$projects_port/readyz"
   "$python" -m gateway.render --users "127.0.0.1:$users_port" \
@@ -87,5 +102,22 @@ down() {
 case "${1:-}" in
   up) up ;;
   down) down ;;
-  *) echo "usage: $0 up|down" >&2; exit 2 ;;
+  stop-service | start-service)
+    [ -f "$root/run/ports" ] || { echo "split-local is not up" >&2; exit 1; }
+    . "$root/run/ports"
+    case "$1:${2:-}" in
+      *:users | *:projects) ;;
+      *) echo "usage: $0 $1 users|projects" >&2; exit 2 ;;
+    esac
+    stop "$2"
+    if [ "$1" = start-service ]; then
+      name=$2
+      shift 2
+      start_named "$name" "$@"
+      port_var=${name}_port
+      wait_ready "http://127.0.0.1:${!port_var}/readyz"
+    fi
+    ;;
+  *) echo "usage: $0 up|down|stop-service <name>|start-service <name> [VAR=value ...]" >&2
+     exit 2 ;;
 esac

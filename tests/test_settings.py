@@ -287,3 +287,29 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_the_internal_delay_fault_is_off_by_default_and_parsed(load_settings, monkeypatch):
+    monkeypatch.delenv("FAULT_INTERNAL_DELAY_SECONDS", raising=False)
+    assert load_settings()["FAULT_INTERNAL_DELAY_SECONDS"] == 0
+    delayed = load_settings(FAULT_INTERNAL_DELAY_SECONDS=" 2.5 ")
+    assert delayed["FAULT_INTERNAL_DELAY_SECONDS"] == 2.5
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {"FAULT_INTERNAL_DELAY_SECONDS": "slow"},
+        {"FAULT_INTERNAL_DELAY_SECONDS": "-1"},
+        {"FAULT_INTERNAL_DELAY_SECONDS": "nan"},
+        {"FAULT_INTERNAL_DELAY_SECONDS": "inf"},
+        {"FAULT_INTERNAL_DELAY_SECONDS": "61"},
+        {**PRODUCTION, "FAULT_INTERNAL_DELAY_SECONDS": "3"},
+        {**PRODUCTION, "FAULT_INTERNAL_DELAY_SECONDS": "0"},
+    ],
+)
+def test_the_internal_delay_fault_refuses_bad_values_and_production(load_settings, variables):
+    with pytest.raises(ConfigurationError) as error:
+        load_settings(**variables)
+    assert str(error.value).startswith("FAULT_INTERNAL_DELAY_SECONDS:")
+    assert "\n" not in str(error.value)

@@ -1,5 +1,8 @@
 """Internal users API (service to service; the gateway never routes ``/internal/``)."""
 
+import time
+
+from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -24,6 +27,12 @@ class EmailQuerySerializer(serializers.Serializer):
 class InternalAPIView(APIView):
     authentication_classes = [ServiceTokenAuthentication]
     permission_classes = [IsService]
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        # FAULT_INTERNAL_DELAY_SECONDS (tests only, refused in production): a slow provider.
+        if delay := getattr(settings, "FAULT_INTERNAL_DELAY_SECONDS", 0):
+            time.sleep(delay)
+        super().initial(request, *args, **kwargs)
 
 
 class InternalUserBatchView(InternalAPIView):

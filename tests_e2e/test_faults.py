@@ -1,0 +1,391 @@
+"""The fault matrix, end to end through the gateway, in split-local and compose.
+
+Each fault is injected into one part of a running topology, the degraded answers are checked,
+then the fault is removed and the topology must recover by itself, nothing else restarted:
+
+- **users stopped**: projects still verifies tokens (stateless RS256) and lists projects; owner
+  expansion and member names degrade to ``null`` with ``X-Degraded: users``; adding a member is a
+  503 ``service_unavailable`` envelope within the client's budget. Users started again, projects
+  (never restarted) answers in full again once its breaker lets a trial call through (5 s).
+- **users slow**: users restarted with ``FAULT_INTERNAL_DELAY_SECONDS`` (its internal API answers
+  later than the client's read timeout): the same degraded answers, none later than the client's
+  deadline (4 s). In compose the delay is a test-only setting refused when
+  ``DJANGO_ENV=production``, so the slow users container runs in development mode meanwhile.
+- **projects stopped**: its paths answer the gateway's 502/503/504 envelope with X-Request-ID;
+  users (register, login, me) is unaffected. Started again, it answers again.
+- **a PostgreSQL stopped** (compose only: split-local runs on SQLite files, there is no database
+  server to stop): projects' ``/readyz`` turns 503 and its API answers 503
+  ``service_unavailable``; users is unaffected; the database started again, projects reconnects
+  without a restart (``conn_health_checks``).
+- **the broker**: not in the matrix, there is none yet (integration events are not built).
+
+Every test restores the topology in a ``finally`` block and ends by checking it is healthy.
+"""
+
+import json
+import os
+import subprocess
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import httpx
+import pytest
+
+from tests_e2e.conftest import ROOT
+from tests_e2e.scenario import PASSWORD, register_and_login
+
+# The users client's budget is 4 s per call, retries included (ClientPolicy): with the gateway
+# and projects' own work, no answer may take 5 s.
+DEADLINE = 5.0
+# The breaker lets a trial call through 5 s after it opened; a service starts in a few seconds.
+RECOVERY_SECONDS = 30.0
+DELAY_SECONDS = 3  # beyond the client's read timeout (2 s)
+T = TypeVar("T")
+
+
+# -- Drivers: stop, start, restart one part of a topology, leaving the others alone ----------
+
+
+class SplitLocal:
+    """docker/split-local.sh's processes; state under SPLIT_LOCAL_DIR (default var/split-local)."""
+
+    name = "split-local"
+
+    def __init__(self) -> None:
+        self.root = ROOT / os.environ.get("SPLIT_LOCAL_DIR", "var/split-local")
+
+    def _script(self, *args: str) -> None:
+        subprocess.run(
+            [str(ROOT / "docker" / "split-local.sh"), *args],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+
+    def stop(self, service: str) -> None:
+        self._script("stop-service", service)
+
+    def start(self, service: str) -> None:
+        self._script("start-service", service)
+
+    def restart_with(self, service: str, variables: dict[str, str]) -> None:
+        self._script(
+            "start-service", service, *(f"{name}={value}" for name, value in variables.items())
+        )
+
+    def identity(self, service: str) -> str:
+        """Changes whenever the service's process is restarted."""
+        return (self.root / "run" / f"{service}.pid").read_text().strip()
+
+    def readiness(self, service: str) -> int:
+        ports = dict(
+            line.split("=", 1) for line in (self.root / "run" / "ports").read_text().split()
+        )
+        url = f"http://127.0.0.1:{ports[f'{service}_port']}/readyz"
+        return httpx.get(url, timeout=5).status_code
+
+
+READYZ = """
+import urllib.error, urllib.request
+try:
+    print(urllib.request.urlopen("http://127.0.0.1:8000/readyz", timeout=3).status)
+except urllib.error.HTTPError as error:
+    print(error.code)
+"""
+
+
+class Compose:
+    """The compose stack of the compose_stack fixture (its COMPOSE_PROJECT_NAME, GATEWAY_PORT)."""
+
+    name = "compose"
+
+    def __init__(self, scratch: Path) -> None:
+        self.scratch = scratch
+
+    def compose(self, *args: str) -> str:
+        command = ["docker", "compose", *args]
+        return subprocess.run(
+            command, cwd=ROOT, capture_output=True, text=True, check=True, timeout=180
+        ).stdout
+
+    def stop(self, service: str) -> None:
+        self.compose("stop", service)
+
+    def start(self, service: str) -> None:
+        self.compose("start", service)
+
+    def restart_with(self, service: str, variables: dict[str, str]) -> None:
+        """Recreate only this container, with these variables added (none: as configured)."""
+        files = ["-f", "docker-compose.yml"]
+        if variables:
+            # FAULT_* settings are refused in production: the faulty container runs as development.
+            environment = {"DJANGO_ENV": "development", **variables}
+            override = self.scratch / f"{service}-fault.yml"
+            override.write_text(json.dumps({"services": {service: {"environment": environment}}}))
+            files += ["-f", str(override)]
+        self.compose(*files, "up", "--detach", "--no-deps", "--no-build", "--wait", service)
+
+    def identity(self, service: str) -> str:
+        [container] = self.compose("ps", "--all", "--quiet", service).split()
+        command = ["docker", "inspect", "-f", "{{.Id}} {{.State.StartedAt}}", container]
+        return subprocess.run(command, capture_output=True, text=True, check=True).stdout.strip()
+
+    def readiness(self, service: str) -> int:
+        """/readyz from inside the container: the gateway does not route it."""
+        return int(self.compose("exec", "-T", service, "python", "-c", READYZ).strip())
+
+
+Driver = SplitLocal | Compose
+
+
+@pytest.fixture
+def driver(request, gateway_url, tmp_path) -> Driver:
+    kind = request.node.callspec.params["gateway_url"]
+    return SplitLocal() if kind == "split-local" else Compose(tmp_path)
+
+
+# -- Helpers -----------------------------------------------------------------------------------
+
+
+def eventually(check: Callable[[], T], *, seconds: float = RECOVERY_SECONDS) -> T:
+    """``check()`` once it stops failing (an assertion or an HTTP error), at most ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return check()
+        except (AssertionError, httpx.HTTPError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+def timed(client: httpx.Client, method: str, path: str, **kwargs) -> httpx.Response:
+    """One request that must be answered within DEADLINE, whatever the answer."""
+    started = time.monotonic()
+    response = client.request(method, path, **kwargs)
+    elapsed = time.monotonic() - started
+    assert elapsed < DEADLINE, f"{method} {path}: answered in {elapsed:.2f} s"
+    return response
+
+
+def assert_envelope(response: httpx.Response, statuses: set[int], code: str | None = None):
+    assert response.status_code in statuses, (response.status_code, response.text[:300])
+    assert response.headers["content-type"].startswith("application/json"), response.text[:300]
+    error = response.json()["error"]
+    assert error["code"] == (code or GATEWAY_CODES[response.status_code])
+    assert error["message"]
+    assert error["request_id"] == response.headers["X-Request-ID"]
+
+
+GATEWAY_CODES = {502: "bad_gateway", 503: "service_unavailable", 504: "gateway_timeout"}
+
+
+@dataclass
+class World:
+    """Alice owns a project Bob is a member of; Carol is not a member yet."""
+
+    client: httpx.Client
+    alice: dict[str, str]
+    bob: dict[str, str]
+    carol_email: str
+    project: str
+
+    @property
+    def members_path(self) -> str:
+        return f"/api/projects/{self.project}/members/"
+
+
+@pytest.fixture
+def world(gateway_url) -> Iterator[World]:
+    with httpx.Client(base_url=gateway_url, timeout=20) as client:
+        _, alice = register_and_login(client, "Alice")
+        bob_email, bob = register_and_login(client, "Bob")
+        carol_email, _ = register_and_login(client, "Carol")
+        project = client.post("/api/projects/", json={"name": "Fault"}, headers=alice)
+        assert project.status_code == 201, project.text
+        uuid_ = project.json()["uuid"]
+        added = client.post(
+            f"/api/projects/{uuid_}/members/", json={"email": bob_email}, headers=alice
+        )
+        assert added.status_code == 201, added.text
+        yield World(client, alice, bob, carol_email, uuid_)
+
+
+def assert_degraded_without_users(world: World) -> None:
+    """What projects answers while users is down or too slow: every answer within DEADLINE."""
+    client, alice = world.client, world.alice
+    listing = timed(client, "GET", "/api/projects/", headers=alice)
+    assert listing.status_code == 200, listing.text  # the token verified without users
+    assert world.project in {entry["uuid"] for entry in listing.json()["results"]}
+
+    expanded = timed(client, "GET", "/api/projects/?expand=owner", headers=alice)
+    assert expanded.status_code == 200, expanded.text
+    assert expanded.headers.get("X-Degraded") == "users"
+    assert [entry["owner"] for entry in expanded.json()["results"]] == [None]
+
+    members = timed(client, "GET", world.members_path, headers=world.bob)
+    assert members.status_code == 200, members.text
+    assert members.headers.get("X-Degraded") == "users"
+    assert [(m["role"], m["display_name"]) for m in members.json()] == [
+        ("owner", None),
+        ("member", None),
+    ]
+
+    request_id = f"fault-{uuid.uuid4().hex[:12]}"
+    added = timed(
+        client,
+        "POST",
+        world.members_path,
+        json={"email": world.carol_email},
+        headers={**alice, "X-Request-ID": request_id},
+    )
+    assert_envelope(added, {503}, "service_unavailable")
+    assert added.headers["X-Request-ID"] == request_id
+
+
+def assert_whole_again(world: World) -> None:
+    """users answers projects again: names are back, no X-Degraded, Carol can be added."""
+
+    def expanded() -> None:
+        response = world.client.get("/api/projects/?expand=owner", headers=world.alice)
+        assert response.status_code == 200, response.text
+        assert "X-Degraded" not in response.headers
+        assert [entry["owner"]["display_name"] for entry in response.json()["results"]] == ["Alice"]
+
+    eventually(expanded)
+    members = world.client.get(world.members_path, headers=world.bob)
+    assert members.status_code == 200, members.text
+    assert "X-Degraded" not in members.headers
+    assert [m["display_name"] for m in members.json()] == ["Alice", "Bob"]
+    added = world.client.post(
+        world.members_path, json={"email": world.carol_email}, headers=world.alice
+    )
+    assert added.status_code == 201, added.text
+    assert added.json()["display_name"] == "Carol"
+
+
+def assert_healthy(url: str, driver: Driver) -> None:
+    """The whole driver answers: the gateway, both services' readiness, the smoke path."""
+    assert httpx.get(f"{url}/healthz", timeout=5).status_code == 200
+    for service in ("users", "projects"):
+        assert eventually(lambda service=service: driver.readiness(service)) == 200, service
+    with httpx.Client(base_url=url, timeout=20) as client:
+        _, auth = register_and_login(client, "Healthy")
+        assert client.get("/api/users/me/", headers=auth).status_code == 200
+        listing = client.get("/api/projects/?expand=owner", headers=auth)
+        assert listing.status_code == 200, listing.text
+        assert "X-Degraded" not in listing.headers
+
+
+# -- The matrix ------------------------------------------------------------------------------
+
+
+def test_users_stopped_projects_degrade_then_recover(gateway_url, driver, world):
+    projects_before = driver.identity("projects")
+    driver.stop("users")
+    try:
+        assert_degraded_without_users(world)
+        # users' own paths are the gateway's envelope meanwhile
+        login = timed(
+            world.client,
+            "POST",
+            "/api/auth/token/",
+            json={"email": "x@example.com", "password": PASSWORD},
+        )
+        assert_envelope(login, {502, 503, 504})
+    finally:
+        driver.start("users")
+    assert_whole_again(world)
+    assert driver.identity("projects") == projects_before  # recovered by itself
+    assert_healthy(gateway_url, driver)
+
+
+def test_users_slow_projects_answer_within_the_deadline_then_recover(gateway_url, driver, world):
+    projects_before = driver.identity("projects")
+    driver.restart_with("users", {"FAULT_INTERNAL_DELAY_SECONDS": str(DELAY_SECONDS)})
+    try:
+        assert_degraded_without_users(world)
+        # once more: the breaker may be open now, or half-open; either way within the deadline
+        assert_degraded_without_users(world)
+    finally:
+        driver.restart_with("users", {})
+    assert_whole_again(world)
+    assert driver.identity("projects") == projects_before
+    assert_healthy(gateway_url, driver)
+
+
+def test_projects_stopped_the_gateway_answers_and_users_is_unaffected(gateway_url, driver, world):
+    users_before = driver.identity("users")
+    driver.stop("projects")
+    try:
+        for path in ("/api/projects/", f"/api/projects/{world.project}/", world.members_path):
+            response = timed(world.client, "GET", path, headers=world.alice)
+            assert_envelope(response, {502, 503, 504})
+        created = timed(
+            world.client, "POST", "/api/projects/", json={"name": "x"}, headers=world.alice
+        )
+        assert_envelope(created, {502, 503, 504})
+        _, auth = register_and_login(world.client, "Dora")  # register and login
+        me = world.client.get("/api/users/me/", headers=auth)
+        assert me.status_code == 200, me.text
+        assert me.json()["display_name"] == "Dora"
+    finally:
+        driver.start("projects")
+
+    def listed() -> None:
+        response = world.client.get("/api/projects/?expand=owner", headers=world.alice)
+        assert response.status_code == 200, response.text
+        assert [entry["owner"]["display_name"] for entry in response.json()["results"]] == ["Alice"]
+
+    eventually(listed)
+    assert driver.identity("users") == users_before
+    assert_healthy(gateway_url, driver)
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        pytest.param(
+            "split-local",
+            marks=pytest.mark.skip(reason="split-local runs on SQLite files: no server to stop"),
+        ),
+        "compose",
+    ],
+)
+def test_projects_database_stopped_projects_answer_503_then_reconnect(kind, request, tmp_path):
+    url, _ = request.getfixturevalue("compose_stack")
+    driver = Compose(tmp_path)
+    with httpx.Client(base_url=url, timeout=20) as client:
+        _, alice = register_and_login(client, "Alice")
+        assert (
+            client.post("/api/projects/", json={"name": "Kept"}, headers=alice).status_code == 201
+        )
+        identities = {service: driver.identity(service) for service in ("users", "projects")}
+        driver.stop("projects-db")
+        try:
+            assert eventually(lambda: driver.readiness("projects")) == 503
+            for path in ("/api/projects/", "/api/projects/?expand=owner"):
+                response = timed(client, "GET", path, headers=alice)
+                assert_envelope(response, {503}, "service_unavailable")
+            created = timed(client, "POST", "/api/projects/", json={"name": "x"}, headers=alice)
+            assert_envelope(created, {503}, "service_unavailable")
+            _, dora = register_and_login(client, "Dora")  # users and its database are unaffected
+            assert client.get("/api/users/me/", headers=dora).status_code == 200
+            assert driver.readiness("users") == 200
+        finally:
+            driver.start("projects-db")
+
+        def listed() -> None:
+            response = client.get("/api/projects/", headers=alice)
+            assert response.status_code == 200, response.text
+            assert [entry["name"] for entry in response.json()["results"]] == ["Kept"]
+
+        eventually(listed)
+        assert driver.readiness("projects") == 200
+        assert {service: driver.identity(service) for service in identities} == identities
+    assert_healthy(url, driver)
