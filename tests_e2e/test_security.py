@@ -397,3 +397,15 @@ def test_no_degraded_header_while_users_is_up(api, victim, victims_project):
         response = api.get(path, headers=victim.auth)
         assert response.status_code == 200, response.text
         assert "X-Degraded" not in response.headers
+
+
+def test_a_chunked_body_of_exactly_one_mebibyte_is_read(base_url, victim):
+    response = httpx.post(
+        base_url + "/api/projects/",
+        content=chunks(padded_json(MAX_BODY)),
+        headers={**victim.auth, "Content-Type": "application/json"},
+        timeout=30,
+    )
+    assert "Content-Length" not in response.request.headers
+    error = assert_envelope(response, 400, "validation_error")
+    assert set(error["details"]) == {"description"}
