@@ -12,6 +12,7 @@ cases are skipped there, with that reason.
 import concurrent.futures
 import functools
 import json
+import os
 import time
 import uuid
 from pathlib import Path
@@ -79,7 +80,9 @@ def private_key(topology, jwk, tmp_path_factory) -> str:
         base = tmp_path_factory.getbasetemp()
         candidates = sorted(base.glob("monolith-var*/keys/jwt_private.pem"))
     elif topology == "split-local":
-        candidates = [ROOT / "var" / "split-local" / "keys" / "jwt_private.pem"]
+        # docker/split-local.sh: its state lives in SPLIT_LOCAL_DIR (default var/split-local).
+        state = Path(os.environ.get("SPLIT_LOCAL_DIR") or ROOT / "var" / "split-local")
+        candidates = [state / "keys" / "jwt_private.pem"]
     else:
         pytest.skip(
             "compose: the private key lives only in the users container (var/compose/users.env); "
