@@ -306,7 +306,8 @@ class ProjectService(BaseService[Project]):
         return value
 
     def _ordering(self, ordering: str | None) -> list[OrderBy]:
-        key = ordering if ordering and ordering.lstrip("-") in ORDERING_FIELDS else DEFAULT_ORDERING
-        field, is_text = ORDERING_FIELDS[key.lstrip("-")]
-        primary = ordered(field, descending=key.startswith("-"), text=is_text, using=DB)
+        if not ordering or ordering.removeprefix("-") not in ORDERING_FIELDS:
+            ordering = DEFAULT_ORDERING  # unknown values are ignored, "--name" among them
+        field, is_text = ORDERING_FIELDS[ordering.removeprefix("-")]
+        primary = ordered(field, descending=ordering.startswith("-"), text=is_text, using=DB)
         return [primary, ordered("id", using=DB)]

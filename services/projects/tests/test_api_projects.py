@@ -208,6 +208,8 @@ def test_list_filters_by_status_priority_and_search(as_user, owner, make_project
         ("-created_at", ["B", "é", "a"]),
         (None, ["B", "é", "a"]),
         ("owner", ["B", "é", "a"]),
+        ("--name", ["B", "é", "a"]),  # unknown: one dash at most
+        ("-", ["B", "é", "a"]),
     ],
 )
 def test_list_orders_by_the_requested_key(as_user, owner, make_project, ordering, expected):
