@@ -21,7 +21,8 @@ stop() {  # stop <name>: TERM the process in <name>.pid and wait until it is gon
   pid=$(cat "$pid_file")
   if kill -0 "$pid" 2>/dev/null; then
     kill -TERM "$pid"
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    # gunicorn drains, then stops gracefully: up to its graceful timeout (20 s by default).
+    for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
   fi
   rm -f "$pid_file"

@@ -19,6 +19,8 @@ HERE = Path(__file__).resolve().parent
 TEMPLATE = HERE / "nginx.conf.template"
 COMMITTED = HERE / "nginx.conf"
 
+MAX_BODY_BYTES = 1024 * 1024  # client_max_body_size 1m, as DATA_UPLOAD_MAX_MEMORY_SIZE
+
 # The gateway's own errors, in the API's envelope (DESIGN.md section 5): nginx status ->
 # (code, message). Each is answered by an internal location, reached with `error_page <status>
 # <uri>`: a URI, not a named location, because nginx cannot redirect to a named location while
@@ -31,13 +33,24 @@ GATEWAY_ERRORS = {
     411: ("validation_error", "A Content-Length header is required."),
     414: ("validation_error", "The request URI is too long."),
     494: ("validation_error", "The request headers are too large or too many."),
-    413: ("payload_too_large", "The request body is larger than 1048576 bytes."),
+    413: ("payload_too_large", f"The request body is larger than {MAX_BODY_BYTES} bytes."),
     429: ("throttled", "Too many requests."),
     500: ("internal_error", "The gateway failed."),
     502: ("bad_gateway", "The service behind the gateway failed."),
     503: ("service_unavailable", "The service behind the gateway is unavailable."),
     504: ("gateway_timeout", "The service behind the gateway did not answer in time."),
 }
+# nginx replays a failed request on the next replica for every method but POST, PATCH and LOCK,
+# even once it has sent it; it cannot tell a request that never reached a replica from one that
+# did. DELETE is a write: it is proxied from a location that never tries a second replica.
+NO_REPLAY = "@no_replay"
+NO_REPLAY_STATUS = 418  # an internal hop to NO_REPLAY; never answered to a client
+NO_REPLAY_BODY = [
+    "proxy_next_upstream off;",
+    "proxy_pass http://$no_replay_upstream;",
+]
+# The same details the services give (shared/core/middleware/body_size.py).
+ERROR_DETAILS = {413: {"max_bytes": MAX_BODY_BYTES}}
 # nginx's internal 494 ("request header too large") goes out as the standard 431.
 ANSWERED_AS = {494: 431}
 ERROR_URI = "/_gateway/errors/"
@@ -61,17 +74,27 @@ def slashless_paths() -> list[str]:
     return sorted({path.rstrip("/") for path in proxied if path.endswith("/")})
 
 
+def _proxy(service: str) -> list[str]:
+    """Proxy to ``service``; a DELETE goes to one replica only (see NO_REPLAY)."""
+    return [
+        f"if ($request_method = DELETE) {{ set $no_replay_upstream {service}; "
+        f"return {NO_REPLAY_STATUS}; }}",
+        f"proxy_pass http://{service};",
+    ]
+
+
 def render_routes() -> str:
     blocks = [_location("^~", prefix, ["return 404;"]) for prefix in BLOCKED_PREFIXES]
     blocks += [_location("=", path, ["return 404;"]) for path in slashless_paths()]
     service_of = dict(public_routes())
     for path in RATE_LIMITED_PATHS:
         upstream = next(service for prefix, service in public_routes() if path.startswith(prefix))
-        body = ["limit_req zone=auth burst=20 nodelay;", f"proxy_pass http://{upstream};"]
+        body = ["limit_req zone=auth burst=20 nodelay;", *_proxy(upstream)]
         blocks.append(_location("=", path, body))
     for prefix, service in public_routes():
         assert service_of[prefix] == service
-        blocks.append(_location("^~", prefix, [f"proxy_pass http://{service};"]))
+        blocks.append(_location("^~", prefix, _proxy(service)))
+    blocks.append(_location("", NO_REPLAY, NO_REPLAY_BODY))
     return "\n\n".join(blocks)
 
 
@@ -85,10 +108,19 @@ def render_errors() -> str:
         f"{INDENT}error_page {status} {_answer(status)}{ERROR_URI}{status};"
         for status in GATEWAY_ERRORS
     ]
+    pages.append(f"{INDENT}error_page {NO_REPLAY_STATUS} = {NO_REPLAY};")
     handlers = []
     for status, (code, message) in GATEWAY_ERRORS.items():
+        details = ERROR_DETAILS.get(status, {})
         envelope = json.dumps(
-            {"error": {"code": code, "message": message, "details": {}, "request_id": "$req_id"}}
+            {
+                "error": {
+                    "code": code,
+                    "message": message,
+                    "details": details,
+                    "request_id": "$req_id",
+                }
+            }
         )
         body = [
             "internal;",

@@ -4,6 +4,7 @@ Also the gateway's edges: no redirects, its own errors in the envelope, head lim
 gunicorn's, keep-alive and retries that cannot lose or double a write.
 """
 
+import json
 import logging
 import re
 import signal
@@ -25,7 +26,7 @@ from config.services import (
     RATE_LIMITED_PATHS,
     public_routes,
 )
-from gateway.render import COMMITTED, GATEWAY_ERRORS, render
+from gateway.render import COMMITTED, GATEWAY_ERRORS, NO_REPLAY, render
 from shared.core.testing import assert_error_envelope
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -188,7 +189,7 @@ def test_error_pages_reach_internal_locations_by_uri():
     # answered an over-long or malformed request line with its own HTML 500 instead.
     config = COMMITTED.read_text()
     locations = _locations(config)
-    pages = _directive(config, "error_page")
+    pages = [page for page in _directive(config, "error_page") if NO_REPLAY not in page]
     assert len(pages) == len(GATEWAY_ERRORS)
     for page in pages:
         status, *answer, uri = page.split()
@@ -243,8 +244,26 @@ def test_the_gateway_drops_idle_upstream_connections_before_gunicorn_does():
 def test_the_gateway_never_replays_a_non_idempotent_request():
     config = COMMITTED.read_text()
     retries = _directive(config, "proxy_next_upstream")
-    assert retries == ["error timeout"]
-    assert not any("non_idempotent" in line for line in _directive(config, "proxy_next_upstream"))
+    # nginx itself never replays a POST or PATCH it has sent, unless told "non_idempotent".
+    assert retries == ["error timeout", "off"]
+    # It would replay a DELETE: every proxied location hands DELETE to a location that does not.
+    locations = _locations(config)
+    for (_, path), body in locations.items():
+        if "proxy_pass http://" in body and path != NO_REPLAY:
+            [service] = re.findall(r"proxy_pass http://(\w+);", body)
+            guard = f"set $no_replay_upstream {service}; return 418;"
+            assert f"if ($request_method = DELETE) {{ {guard} }}" in body, path
+    no_replay = locations[("", NO_REPLAY)]
+    assert "proxy_next_upstream off;" in no_replay
+    assert _directive(config, "recursive_error_pages") == ["on"]  # its failures: the envelope
+    assert f"error_page 418 = {NO_REPLAY};" in config
+
+
+def test_the_gateways_413_gives_the_same_details_as_the_services():
+    config = COMMITTED.read_text()
+    [handler] = [line for line in config.splitlines() if "return 413 " in line]
+    envelope = json.loads(handler.split("'")[1].replace("$req_id", "id"))
+    assert envelope["error"]["details"] == {"max_bytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
 
 
 def test_compose_gives_gunicorn_its_graceful_stop_and_the_gateway_a_healthcheck():

@@ -24,7 +24,9 @@ from shared.core.exceptions import NotFoundError, ServiceUnavailableError, Upstr
 
 ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
 
-IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+# Retried after a failure, even one that reached the provider. A write (POST, PATCH, DELETE) is
+# sent once: the provider may have done it already.
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT"})
 REQUEST_ID_HEADER = "X-Request-ID"
 DEADLINE_HEADER = "X-Request-Deadline"  # absolute, in Unix seconds
 
@@ -66,7 +68,10 @@ def pooled_client(
                 base_url=base_url,
                 transport=transport,
                 timeout=httpx.Timeout(policy.read_timeout, connect=policy.connect_timeout),
-                limits=httpx.Limits(max_keepalive_connections=20, keepalive_expiry=30),
+                # Idle connections go well before the provider's server would drop them
+                # (gunicorn keeps them 30 s and drains 7 s when stopping): the side that sends
+                # closes first, so no request is sent on a connection being closed.
+                limits=httpx.Limits(max_keepalive_connections=20, keepalive_expiry=5),
             )
         return client
 

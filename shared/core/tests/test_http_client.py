@@ -109,10 +109,11 @@ def test_retries_stop_after_the_policy_attempts():
     assert len(recorder.requests) == FAST.attempts
 
 
-def test_non_idempotent_calls_are_never_retried():
+@pytest.mark.parametrize("method", ["POST", "PATCH", "DELETE"])
+def test_writes_are_never_retried(method):
     recorder = Recorder((502, {}))
     with pytest.raises(ServiceUnavailableError):
-        client_for(recorder).request("POST", "/hello", json={})
+        client_for(recorder).request(method, "/hello", json={})
     assert len(recorder.requests) == 1
 
 
