@@ -41,8 +41,8 @@ test-unit: $(STAMP)  ## Everything but the end-to-end tests (no Docker needed)
 	$(BIN)/lint-imports
 	VAR_DIR=$$(mktemp -d) $(BIN)/python manage.py makemigrations --check --dry-run
 
-test-e2e: images compose-plugin  ## The split topologies end to end (split-local, and compose via testcontainers)
-	TESTCONTAINERS_RYUK_DISABLED=true $(PYTEST) tests_e2e
+test-e2e: images compose-plugin  ## Every topology end to end (monolith, split-local, compose); TOPOLOGY=compose runs one
+	TESTCONTAINERS_RYUK_DISABLED=true TOPOLOGY=$(TOPOLOGY) $(PYTEST) tests_e2e
 
 test-postgres: images  ## The core, users, projects and monolith suites again, on PostgreSQL (testcontainers)
 	$(BIN)/python -m tests.with_postgres \

@@ -20,6 +20,37 @@ ROOT = Path(__file__).resolve().parent.parent
 IMAGES = ("split-ready/app:local", "split-ready/gateway:local", "split-ready/postgres:local")
 
 
+TOPOLOGIES = ("monolith", "split-local", "compose")
+# A test that uses one of these fixtures runs in that topology.
+TOPOLOGY_OF_FIXTURE = {
+    "monolith": "monolith",
+    "split_local": "split-local",
+    "compose_stack": "compose",
+    "compose_env": "compose",
+}
+
+
+def topologies_of(item: pytest.Item) -> set[str]:
+    callspec = getattr(item, "callspec", None)
+    params = callspec.params.values() if callspec else ()
+    chosen = {value for value in params if isinstance(value, str) and value in TOPOLOGIES}
+    fixtures = getattr(item, "fixturenames", ())
+    return chosen or {TOPOLOGY_OF_FIXTURE[name] for name in fixtures if name in TOPOLOGY_OF_FIXTURE}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``TOPOLOGY=compose`` (``make test-e2e TOPOLOGY=compose``) runs one topology's tests."""
+    wanted = os.environ.get("TOPOLOGY")
+    if not wanted:
+        return
+    if wanted not in TOPOLOGIES:
+        raise pytest.UsageError(f"TOPOLOGY: one of {', '.join(TOPOLOGIES)}, got {wanted!r}")
+    deselected = [item for item in items if wanted not in topologies_of(item)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if wanted in topologies_of(item)]
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

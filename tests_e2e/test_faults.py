@@ -374,18 +374,9 @@ def test_projects_stopped_the_gateway_answers_and_users_is_unaffected(gateway_ur
     assert_healthy(gateway_url, driver)
 
 
-@pytest.mark.parametrize(
-    "kind",
-    [
-        pytest.param(
-            "split-local",
-            marks=pytest.mark.skip(reason="split-local runs on SQLite files: no server to stop"),
-        ),
-        "compose",
-    ],
-)
-def test_projects_database_stopped_projects_answer_503_then_reconnect(kind, request, tmp_path):
-    url, _ = request.getfixturevalue("compose_stack")
+def test_projects_database_stopped_projects_answer_503_then_reconnect(compose_stack, tmp_path):
+    # Compose only: split-local runs on SQLite files, there is no database server to stop.
+    url, _ = compose_stack
     driver = Compose(tmp_path)
     with httpx.Client(base_url=url, timeout=20) as client:
         _, alice = register_and_login(client, "Alice")

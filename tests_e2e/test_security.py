@@ -3,10 +3,9 @@ service, X-Request-ID, the error envelope, bodies over 1 MiB, and the gateway's 
 differences (rate limit, 404 for /internal/, /admin/, /readyz).
 
 Tokens are built here, black-box: from the JWKS document, a fresh RSA key, or a real token.
-Tokens that need the real private key (expired, wrong audience or issuer) can only be built where
-the test can read the development key: monolith (its VAR_DIR) and split-local
-(var/split-local/keys). Compose keeps its key inside the users container's environment, so those
-cases are skipped there, with that reason.
+Tokens that need the real private key (expired, wrong audience or issuer) are signed with the key
+the topology was started with: the monolith's VAR_DIR, split-local's keys folder, and for compose
+the environment file the checkout hands to the users container (var/compose/users.env).
 """
 
 import concurrent.futures
@@ -84,17 +83,29 @@ def private_key(topology, jwk, tmp_path_factory) -> str:
         state = Path(os.environ.get("SPLIT_LOCAL_DIR") or ROOT / "var" / "split-local")
         candidates = [state / "keys" / "jwt_private.pem"]
     else:
-        pytest.skip(
-            "compose: the private key lives only in the users container (var/compose/users.env); "
-            "a black-box client cannot sign with it"
-        )
+        # Compose hands users its key in an environment file of the checkout (COMPOSE_ENV_DIR).
+        folder = Path(os.environ.get("COMPOSE_ENV_DIR") or ROOT / "var" / "compose")
+        pem = compose_private_key(folder / "users.env")
+        assert signs_for_pem(pem.encode(), jwk), f"{folder}/users.env does not sign for the JWKS"
+        return pem
     matching = [path for path in candidates if Path(path).exists() and signs_for(path, jwk)]
     assert matching, f"no private key matching the JWKS among {candidates}"
     return Path(matching[0]).read_text()
 
 
+def compose_private_key(env_file: Path) -> str:
+    for line in env_file.read_text().splitlines():
+        if line.startswith("JWT_PRIVATE_KEY="):
+            return line.split("=", 1)[1].replace("\\n", "\n")
+    raise AssertionError(f"no JWT_PRIVATE_KEY in {env_file}")
+
+
 def signs_for(path: Path, jwk: dict[str, Any]) -> bool:
-    key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
+    return signs_for_pem(Path(path).read_bytes(), jwk)
+
+
+def signs_for_pem(pem: bytes, jwk: dict[str, Any]) -> bool:
+    key = serialization.load_pem_private_key(pem, password=None)
     n = key.public_key().public_numbers().n
     return n == int.from_bytes(b64url_decode(jwk["n"]), "big")
 
