@@ -4,7 +4,7 @@ Starts the monolith under gunicorn (2 workers), seeds one user with 20 projects,
 each endpoint with wrk (8 connections): the bare `/healthz` view, the project list (20 items),
 the list with `expand=owner`, and a project's detail. With `--split-local`, the list (with and
 without expand) is also measured through the split-local gateway and compared with the
-monolith's. Prints requests/s, p99 latency and ratios (DESIGN.md section 7 has the targets).
+monolith's. Prints requests/s, p99 latency and ratios (docs/ARCHITECTURE.md section 8).
 
     make bench-api        # or: python -m bench.api --seconds 10 --split-local
 """

@@ -21,7 +21,7 @@ COMMITTED = HERE / "nginx.conf"
 
 MAX_BODY_BYTES = 1024 * 1024  # client_max_body_size 1m, as DATA_UPLOAD_MAX_MEMORY_SIZE
 
-# The gateway's own errors, in the API's envelope (DESIGN.md section 5): nginx status ->
+# The gateway's own errors, in the API's envelope (docs/ARCHITECTURE.md section 5): nginx status ->
 # (code, message). Each is answered by an internal location, reached with `error_page <status>
 # <uri>`: a URI, not a named location, because nginx cannot redirect to a named location while
 # the request line is unparsed (a bad or over-long request line gave its own HTML 500 then).

@@ -66,7 +66,7 @@ def assert_error_envelope(
 ) -> dict[str, Any]:
     """Assert ``response`` is the API's error envelope with this status and code.
 
-    Checks the whole shape (DESIGN.md section 5) and that ``request_id`` equals the
+    Checks the whole shape (docs/ARCHITECTURE.md section 5) and that ``request_id`` equals the
     ``X-Request-ID`` header; returns the ``error`` object.
     """
     assert response.status_code == status, response.content

@@ -1,9 +1,9 @@
 """The ``wsgi`` transport: the full HTTP path into this same process, with no socket.
 
 Django's WSGIHandler sends ``request_started`` and ``request_finished``, whose receivers close the
-thread's database connections, which here are the *outer* request's (DESIGN.md section 9). The
-in-process handler below is Django's handler without those two signals: the outer request,
-served by a real server, still owns and closes its connections.
+thread's database connections, which here are the *outer* request's (docs/ARCHITECTURE.md
+section 6). The in-process handler below is Django's handler without those two signals: the
+outer request, served by a real server, still owns and closes its connections.
 """
 
 from collections.abc import Callable, Iterable

@@ -38,7 +38,8 @@ def run_readiness_checks() -> dict[str, str]:
 def check_downstream() -> dict[str, str]:
     """Reachability of providers called over HTTP: reported, but never a reason to be unready.
 
-    A consumer degrades when a provider is down (DESIGN.md section 6); restarting it would not help.
+    A consumer degrades when a provider is down (docs/ARCHITECTURE.md section 7); restarting it
+    would not help.
     """
     results = {}
     for name, config in getattr(settings, "SERVICE_CLIENTS", {}).items():
