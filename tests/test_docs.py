@@ -21,7 +21,7 @@ OUTSIDE_DESIGN_FILES = re.compile(
         [
             r"\b" + "DESIGN" + r"\.md",
             r"\b" + "PLAN" + r"\.md",
-            r"\.\./" + "shared" + r"(?!/core\b)",  # ../shared/core is the core package
+            r"\.\./" + "shared" + r"(?!/core\b)",  # a relative path to the core package is fine
             "/work" + "/shared",
         ]
     )
