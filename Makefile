@@ -99,19 +99,21 @@ wheels: $(DEPS_WHEELS)  ## Build the wheels the images install (build/wheels/{de
 	SOURCE_DATE_EPOCH=315532800 $(BIN)/pip wheel --quiet --no-deps --wheel-dir build/wheels/app ./shared/core .
 	rm -rf shared/core/build
 
-images-offline:  ## Build the local Debian base image (debootstrap + docker import)
+images-offline:  ## Build the local Debian base images (debootstrap + docker import): app and broker
 	docker/build-offline-base.sh
+	docker/build-offline-base.sh split-ready/broker-base:bookworm rabbitmq-server
 
 compose-env: $(STAMP)
 	$(BIN)/python docker/compose_env.py write $(COMPOSE_ENV_DIR)
 
-images: wheels compose-env  ## Build the app, gateway and postgres images (offline base if no registry)
+images: wheels compose-env  ## Build the app, gateway, postgres and broker images (offline bases if no registry)
 	$(BIN)/python -m gateway.render
 	set -e; eval "$$(docker/base-images.sh)"; \
 	export DOCKER_BUILDKIT=0; \
 	docker build -q -f docker/app/Dockerfile --build-arg BASE_IMAGE=$$BASE_IMAGE -t split-ready/app:local . ; \
 	docker build -q --build-arg NGINX_IMAGE=$$NGINX_IMAGE -t split-ready/gateway:local gateway ; \
-	docker build -q --build-arg POSTGRES_IMAGE=$$POSTGRES_IMAGE -t split-ready/postgres:local docker/postgres
+	docker build -q --build-arg POSTGRES_IMAGE=$$POSTGRES_IMAGE -t split-ready/postgres:local docker/postgres ; \
+	docker build -q --build-arg BROKER_BASE_IMAGE=$$BROKER_BASE_IMAGE -t split-ready/broker:local docker/broker
 
 compose-plugin:
 	docker/install-compose-v2.sh >/dev/null

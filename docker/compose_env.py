@@ -3,7 +3,9 @@ open the stack's database volumes.
 
 Secrets are generated once and kept, so restarts keep working against existing volumes: a key
 pair (users gets the private key, projects only the public one), Django secret keys, the
-service credential and the database passwords. The files are mode 0600 and git-ignored.
+service credential, the database passwords and the broker's user (broker.env holds only its
+password's hash; users.env and projects.env get EVENTS_BROKER_URL). The files are mode 0600 and
+git-ignored. A folder written before the broker existed gets the broker's files added.
 
 A PostgreSQL volume keeps the password it was initialised with. Files written after the volumes
 were created (a `make clean` of old, or a second clone) can never open them: `check` says so
@@ -13,6 +15,8 @@ in one line, with the fix, instead of a stack that restarts forever.
     python docker/compose_env.py check var/compose     # exit 1 on a mismatch
 """
 
+import base64
+import hashlib
 import json
 import os
 import secrets
@@ -28,6 +32,8 @@ from shared.core.authentication.keys import generate_rsa_keypair
 DEFAULT_PROJECT = "split-ready"  # `name:` in docker-compose.yml
 CREATED_STAMP = ".created"  # when these secrets were generated (ISO 8601, UTC)
 DATABASE_VOLUMES = ("users-db", "projects-db")
+BROKER_USER = "events"
+BROKER_CLIENTS = ("users", "projects")  # the environment files that get EVENTS_BROKER_URL
 
 
 def write_env_file(path: Path, values: dict[str, str]) -> None:
@@ -40,9 +46,46 @@ def one_line(pem: str) -> str:
     return pem.strip().replace("\n", "\\n")  # config.env turns "\n" back into newlines
 
 
+def rabbitmq_password_hash(password: str, salt: bytes | None = None) -> str:
+    """RabbitMQ's rabbit_password_hashing_sha256: base64(salt + sha256(salt + password))."""
+    salt = os.urandom(4) if salt is None else salt
+    return base64.b64encode(salt + hashlib.sha256(salt + password.encode()).digest()).decode()
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    values = {}
+    for line in path.read_text().splitlines():
+        name, separator, value = line.partition("=")
+        if separator:
+            values[name] = value
+    return values
+
+
+def write_broker(folder: Path) -> bool:
+    """broker.env and the clients' EVENTS_BROKER_URL, unless broker.env exists already."""
+    if (folder / "broker.env").exists():
+        return False
+    password = secrets.token_urlsafe(24)
+    # The broker loads its user from these at every start (docker/broker/entrypoint.sh): a
+    # volume made with another password still opens with this one.
+    write_env_file(
+        folder / "broker.env",
+        {"RABBITMQ_USER": BROKER_USER, "RABBITMQ_PASSWORD_HASH": rabbitmq_password_hash(password)},
+    )
+    for client in BROKER_CLIENTS:
+        path = folder / f"{client}.env"
+        values = read_env_file(path)
+        values["EVENTS_BROKER_URL"] = f"amqp://{BROKER_USER}:{password}@broker:5672/"
+        write_env_file(path, values)
+    return True
+
+
 def write(folder: Path) -> None:
     if (folder / "users.env").exists():
-        print(f"{folder}: kept the existing environment files")
+        if write_broker(folder):
+            print(f"{folder}: kept the existing environment files, added the broker's")
+        else:
+            print(f"{folder}: kept the existing environment files")
         return
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     private_pem, public_pem = generate_rsa_keypair()
@@ -67,6 +110,7 @@ def write(folder: Path) -> None:
                 **extra,
             },
         )
+    write_broker(folder)
     (folder / CREATED_STAMP).write_text(datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") + "\n")
     print(f"{folder}: wrote new environment files")
 

@@ -17,7 +17,12 @@ import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-IMAGES = ("split-ready/app:local", "split-ready/gateway:local", "split-ready/postgres:local")
+IMAGES = (
+    "split-ready/app:local",
+    "split-ready/gateway:local",
+    "split-ready/postgres:local",
+    "split-ready/broker:local",
+)
 
 
 TOPOLOGIES = ("monolith", "split-local", "compose")
@@ -27,6 +32,7 @@ TOPOLOGY_OF_FIXTURE = {
     "split_local": "split-local",
     "compose_stack": "compose",
     "compose_env": "compose",
+    "amqp_broker": "compose",  # the compose broker image, in a container of its own
 }
 
 

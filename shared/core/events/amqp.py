@@ -240,7 +240,11 @@ class AmqpTransport:
                     # missed heartbeats): one more try on a fresh one. A fresh one failing is
                     # the answer. A message that reached the broker unconfirmed may be sent
                     # twice: at least once, as the relay is.
-                    if reused and attempt == 1 and not isinstance(error, amqp.MessageNacked):
+                    if (
+                        reused
+                        and attempt == 1
+                        and not isinstance(error, amqp.exceptions.MessageNacked)
+                    ):
                         logger.info("amqp: publish connection lost (%s), reconnecting", error)
                         continue
                     raise PublishError(
@@ -369,6 +373,11 @@ class AmqpTransport:
         max_attempts: int,
         side: Producer,
     ) -> None:
+        if self._stop_requested:
+            # Stopping: a delivery that arrives meanwhile (while the consumer is being
+            # cancelled) goes back to the queue untouched, for the next consumer.
+            message.requeue()
+            return
         headers = dict(message.headers or {})
         attempts = attempts_of(headers) + 1
         try:
