@@ -1,5 +1,6 @@
 """ServiceManifest: what the composition root needs to know to host a service in a process."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 
@@ -15,6 +16,12 @@ class ServiceManifest:
     local_client: str | None = None  # factory of the in-process client other services use
     http_client: str | None = None  # its HTTP client (a ResilientHttpClient), for wsgi and http
     needs: tuple[str, ...] = field(default=())  # providers whose clients this service calls
+    # Integration events (docs/EVENTS.md): the types it publishes through its outbox model, and
+    # the types it consumes, each with the dotted path of its handler, through its inbox model.
+    produces: tuple[str, ...] = ()
+    outbox_model: str | None = None  # "app_label.Model", in the service's own database
+    consumes: Mapping[str, str] = field(default_factory=dict)
+    inbox_model: str | None = None
 
     @property
     def database_alias(self) -> str:

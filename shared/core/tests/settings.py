@@ -94,3 +94,19 @@ REST_FRAMEWORK = {
 SERVICE_CLIENTS: dict[str, str] = {}
 INTERNAL_API_TOKEN = "core-tests-internal-token"
 SERVICE_APP_LABELS = ["testapp"]
+
+# Integration events: the test app produces through its outbox and consumes through its inbox.
+EVENTS_TRANSPORT = "local"
+EVENTS_MAX_ATTEMPTS = 3
+EVENTS_RETENTION_DAYS = 7
+EVENTS_OUTBOXES = {"testapp": {"model": "testapp.OutboxEvent", "database": "testapp"}}
+EVENTS_CONSUMERS = {
+    "testapp": {
+        "inbox": "testapp.InboxEvent",
+        "database": "testapp",
+        "handlers": {
+            "widget.ordered": "shared.core.tests.testapp.handlers.make_widget",
+            "widget.broken": "shared.core.tests.testapp.handlers.fail",
+        },
+    }
+}

@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from shared.core.events.models import InboxEventBase, OutboxEventBase
 from shared.core.models import OwnedMixin, SoftDeleteMixin, TimestampedModel, UUIDModel
 
 
@@ -25,3 +26,17 @@ class Tagging(models.Model):
 
     class Meta:
         managed = False
+
+
+class OutboxEvent(OutboxEventBase):
+    """The test app as a producer: its outbox, in its own database."""
+
+    class Meta(OutboxEventBase.Meta):
+        pass
+
+
+class InboxEvent(InboxEventBase):
+    """The test app as a consumer: its inbox, next to the widgets its handlers make."""
+
+    class Meta(InboxEventBase.Meta):
+        pass

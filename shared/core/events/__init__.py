@@ -1,0 +1,1 @@
+"""Integration events: a transactional outbox per producer, a relay, an idempotent inbox."""

@@ -1,0 +1,97 @@
+"""The consumer's side: handle a delivered event once, whatever how often it is delivered."""
+
+import json
+import logging
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from shared.core.context import request_id_var
+from shared.core.events.registry import Consumer
+
+logger = logging.getLogger("shared.core.events")
+
+
+class MalformedEvent(ValueError):
+    """The body is not an event envelope (JSON with an ``event_id`` uuid and a ``type``)."""
+
+
+def parse(body: bytes) -> dict[str, Any]:
+    try:
+        envelope = json.loads(body)
+        uuid.UUID(str(envelope["event_id"]))
+        if not isinstance(envelope["type"], str):
+            raise TypeError("type")
+    except (ValueError, KeyError, TypeError) as error:
+        raise MalformedEvent(f"not an event envelope: {error}") from None
+    return envelope
+
+
+def consume(*, consumer: Consumer, body: bytes, headers: Mapping[str, str]) -> bool:
+    """Run the consumer's handler for this event unless its inbox has it: True when it ran.
+
+    The inbox row and the handler's effect commit in one transaction on the consumer's
+    database, so a failing handler leaves no row (the event is retried) and a redelivered event
+    finds the row (no second effect). The request id of the event is the context's meanwhile,
+    so the handler's logs and the events it publishes carry it.
+    """
+    envelope = parse(body)
+    event_type = envelope["type"]
+    request_id = envelope.get("request_id") or headers.get("request-id")
+    token = request_id_var.set(request_id)
+    try:
+        if event_type not in consumer.handlers:
+            logger.info(
+                "event ignored: %s consumes no %s",
+                consumer.service,
+                event_type,
+                extra=_fields(envelope, request_id),
+            )
+            return False
+        handler = consumer.handler(event_type)
+        with transaction.atomic(using=consumer.database):
+            if not _record(consumer, envelope, request_id):
+                logger.info(
+                    "event already handled: %s %s",
+                    event_type,
+                    envelope["event_id"],
+                    extra=_fields(envelope, request_id),
+                )
+                return False
+            handler(envelope)
+        logger.info(
+            "event handled: %s %s by %s",
+            event_type,
+            envelope["event_id"],
+            consumer.service,
+            extra=_fields(envelope, request_id),
+        )
+        return True
+    finally:
+        request_id_var.reset(token)
+
+
+def _record(consumer: Consumer, envelope: Mapping[str, Any], request_id: str | None) -> bool:
+    """Insert the inbox row; False when the event is there already (handled, or in hand)."""
+    try:
+        # A savepoint: the outer transaction stays usable after the duplicate's IntegrityError.
+        with transaction.atomic(using=consumer.database):
+            consumer.inbox.objects.using(consumer.database).create(
+                event_id=envelope["event_id"],
+                type=envelope["type"],
+                producer=str(envelope.get("producer", "")),
+                request_id=request_id,
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def _fields(envelope: Mapping[str, Any], request_id: str | None) -> dict[str, Any]:
+    return {
+        "event_id": str(envelope["event_id"]),
+        "event_type": envelope["type"],
+        "request_id": request_id,
+    }
