@@ -290,6 +290,32 @@ def _client_config(provider) -> dict:
 _PROVIDERS = {name for manifest in HOSTED for name in manifest.needs}
 SERVICE_CLIENTS = {name: _client_config(KNOWN_SERVICES[name]) for name in sorted(_PROVIDERS)}
 
+# --- Integration events (docs/EVENTS.md) ------------------------------------------------------
+
+# local: the outbox is drained in-process after each commit, to the consumers hosted here (the
+# monolith). amqp: `manage.py relay_events` publishes to RabbitMQ and `consume_events` consumes.
+EVENTS_TRANSPORT = env.choice("EVENTS_TRANSPORT", "local", ("local", "amqp"))
+EVENTS_BROKER_URL = (env.file_or_value("EVENTS_BROKER_URL") or "").strip() or None
+if EVENTS_BROKER_URL is not None and not EVENTS_BROKER_URL.startswith(("amqp://", "amqps://")):
+    raise ConfigurationError("EVENTS_BROKER_URL: expected an amqp:// or amqps:// URL")
+if EVENTS_TRANSPORT == "amqp" and EVENTS_BROKER_URL is None:
+    raise ConfigurationError(
+        "EVENTS_BROKER_URL: required when EVENTS_TRANSPORT=amqp (or set EVENTS_BROKER_URL_FILE)"
+    )
+EVENTS_MAX_ATTEMPTS = env.int("EVENTS_MAX_ATTEMPTS", 5, minimum=1)
+EVENTS_RETENTION_DAYS = env.int("EVENTS_RETENTION_DAYS", 7, minimum=1)
+EVENTS_RELAY_POLL_SECONDS = env.int("EVENTS_RELAY_POLL_SECONDS", 1, minimum=1)
+EVENTS_OUTBOXES = {
+    m.name: {"model": m.outbox_model, "database": m.database_alias}
+    for m in HOSTED
+    if m.outbox_model
+}
+EVENTS_CONSUMERS = {
+    m.name: {"inbox": m.inbox_model, "database": m.database_alias, "handlers": dict(m.consumes)}
+    for m in HOSTED
+    if m.consumes
+}
+
 # --- OpenAPI -----------------------------------------------------------------------------------
 
 SPECTACULAR_SETTINGS = {

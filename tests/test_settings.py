@@ -49,6 +49,12 @@ def load_settings(monkeypatch, tmp_path):
             "DJANGO_ALLOWED_HOSTS",
             "TRUST_FORWARDED_HEADERS",
             "JWT_DEV_KEYS_DIR",
+            "EVENTS_TRANSPORT",
+            "EVENTS_BROKER_URL",
+            "EVENTS_BROKER_URL_FILE",
+            "EVENTS_MAX_ATTEMPTS",
+            "EVENTS_RETENTION_DAYS",
+            "EVENTS_RELAY_POLL_SECONDS",
         ):
             monkeypatch.delenv(name, raising=False)
         monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
@@ -100,6 +106,36 @@ def test_projects_alone_installs_neither_users_nor_its_private_key(load_settings
 )
 def test_the_users_transport_follows_the_topology(load_settings, variables, transport):
     assert load_settings(**variables)["SERVICE_CLIENTS"]["users"]["transport"] == transport
+
+
+def test_events_are_local_by_default_with_each_hosted_outbox_and_consumer(load_settings):
+    settings = load_settings()
+    assert settings["EVENTS_TRANSPORT"] == "local"
+    assert settings["EVENTS_BROKER_URL"] is None
+    assert (settings["EVENTS_MAX_ATTEMPTS"], settings["EVENTS_RETENTION_DAYS"]) == (5, 7)
+    assert settings["EVENTS_OUTBOXES"] == {
+        "users": {"model": "users.OutboxEvent", "database": "users"},
+        "projects": {"model": "projects.OutboxEvent", "database": "projects"},
+    }
+    assert settings["EVENTS_CONSUMERS"] == {
+        "projects": {
+            "inbox": "projects.InboxEvent",
+            "database": "projects",
+            "handlers": {
+                "user.deleted": "services.projects.services.event_handlers.on_user_deleted"
+            },
+        }
+    }
+
+
+def test_users_alone_over_amqp_relays_its_outbox_and_consumes_nothing(load_settings, tmp_path):
+    (tmp_path / "broker").write_text("amqp://app:secret@broker:5672/%2F\n")
+    settings = load_settings(
+        SERVICES="users", EVENTS_TRANSPORT="amqp", EVENTS_BROKER_URL_FILE=str(tmp_path / "broker")
+    )
+    assert settings["EVENTS_BROKER_URL"] == "amqp://app:secret@broker:5672/%2F"
+    assert set(settings["EVENTS_OUTBOXES"]) == {"users"}
+    assert settings["EVENTS_CONSUMERS"] == {}
 
 
 def test_database_urls_override_the_sqlite_defaults(load_settings):
@@ -164,6 +200,12 @@ def test_keys_can_come_from_the_environment(load_settings):
         ({"SERVICES": "projects"}, "USERS_SERVICE_URL"),
         ({"SERVICE_TRANSPORT": "http"}, "USERS_SERVICE_URL"),
         ({"SERVICE_TRANSPORT": "carrier-pigeon"}, "SERVICE_TRANSPORT"),
+        ({"EVENTS_TRANSPORT": "kafka"}, "EVENTS_TRANSPORT"),
+        ({"EVENTS_TRANSPORT": "amqp"}, "EVENTS_BROKER_URL"),
+        ({"EVENTS_BROKER_URL": "http://broker"}, "EVENTS_BROKER_URL"),
+        ({"EVENTS_MAX_ATTEMPTS": "0"}, "EVENTS_MAX_ATTEMPTS"),
+        ({"EVENTS_RETENTION_DAYS": "a week"}, "EVENTS_RETENTION_DAYS"),
+        ({"EVENTS_RELAY_POLL_SECONDS": "0"}, "EVENTS_RELAY_POLL_SECONDS"),
         (
             {
                 "DJANGO_ENV": "production",

@@ -1,5 +1,6 @@
 """How the composition root hosts the projects service."""
 
+from services.users.contracts.v1.events import USER_DELETED
 from shared.core.manifest import ServiceManifest
 
 MANIFEST = ServiceManifest(
@@ -8,4 +9,14 @@ MANIFEST = ServiceManifest(
     urlconf="services.projects.api.urls",
     public_prefixes=("/api/projects/", "/api/schema/projects/"),
     needs=("users",),
+    produces=(
+        "project.created",
+        "project.updated",
+        "project.deleted",
+        "project.member_added",
+        "project.member_removed",
+    ),
+    outbox_model="projects.OutboxEvent",
+    consumes={USER_DELETED: "services.projects.services.event_handlers.on_user_deleted"},
+    inbox_model="projects.InboxEvent",
 )

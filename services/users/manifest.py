@@ -1,5 +1,6 @@
 """How the composition root hosts the users service."""
 
+from services.users.contracts.v1.events import USER_DELETED
 from shared.core.manifest import ServiceManifest
 
 MANIFEST = ServiceManifest(
@@ -10,4 +11,6 @@ MANIFEST = ServiceManifest(
     extra_apps=("rest_framework_simplejwt.token_blacklist",),
     local_client="services.users.client.local.LocalUsersClient",
     http_client="services.users.client.http.HttpUsersClient",
+    produces=(USER_DELETED,),
+    outbox_model="users.OutboxEvent",
 )

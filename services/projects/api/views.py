@@ -10,6 +10,7 @@ from rest_framework.serializers import Serializer
 
 from services.projects.api import schema as doc
 from services.projects.api import serializers as s
+from services.projects.api.authentication import LiveSubjectAuthentication
 from services.projects.services.project_service import ProjectService
 from shared.core.utils.openapi import DocumentedPagination
 
@@ -28,6 +29,7 @@ def wants_owner(request: Request) -> bool:
 
 
 class ProjectViewSet(viewsets.ViewSet):
+    authentication_classes = [LiveSubjectAuthentication]
     lookup_field = "project_uuid"
     pagination_class = DocumentedPagination  # StandardPagination, described as it behaves
 
@@ -105,6 +107,8 @@ class ProjectViewSet(viewsets.ViewSet):
 
 
 class ProjectMemberViewSet(viewsets.ViewSet):
+    authentication_classes = [LiveSubjectAuthentication]
+
     @extend_schema(
         parameters=[doc.PROJECT_UUID, doc.DEGRADED],
         responses={200: s.MemberSerializer(many=True), **doc.MEMBERS_ERRORS},

@@ -8,12 +8,30 @@ from uuid import UUID
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OrderBy, OuterRef, Q, QuerySet
 
-from services.projects.models import Project, ProjectMembership, ProjectPriority, ProjectStatus
+from services.projects.contracts.v1.events import (
+    MembershipData,
+    ProjectCreated,
+    ProjectData,
+    ProjectDeleted,
+    ProjectDeletedData,
+    ProjectMemberAdded,
+    ProjectMemberRemoved,
+    ProjectUpdated,
+)
+from services.projects.models import (
+    DeletedSubject,
+    OutboxEvent,
+    Project,
+    ProjectMembership,
+    ProjectPriority,
+    ProjectStatus,
+)
 from services.projects.models.membership import MemberRole
 from services.projects.models.project import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH
 from services.users.contracts.v1 import UsersClient, UserSummary
 from shared.core.clients import clients
 from shared.core.db.ordering import ordered
+from shared.core.events.publisher import Publisher
 from shared.core.exceptions import (
     ConflictError,
     NotFoundError,
@@ -25,6 +43,7 @@ from shared.core.services import BaseService
 from shared.core.utils.validators import clean_text, parse_uuid
 
 DB: Final = "projects"
+publisher: Final = Publisher(outbox=OutboxEvent, using=DB)
 OWNER_ROLE: Final = "owner"
 DEFAULT_ORDERING: Final = "-created_at"
 # Public ordering key -> (field, is text). Ties are always broken by creation order.
@@ -146,6 +165,7 @@ class ProjectService(BaseService[Project]):
         )
         with transaction.atomic(using=DB):
             project.save(using=DB)
+            publisher.publish(ProjectCreated(aggregate_id=str(project.uuid), data=_data(project)))
         return project
 
     def update_project(
@@ -175,6 +195,7 @@ class ProjectService(BaseService[Project]):
                 due_date=due_date,
             )
             project.save(using=DB)
+            publisher.publish(ProjectUpdated(aggregate_id=str(project.uuid), data=_data(project)))
         return project
 
     def delete_project(self, *, actor_uuid: UUID, project_uuid: UUID | str) -> None:
@@ -183,7 +204,7 @@ class ProjectService(BaseService[Project]):
             project = self._owned_project(
                 actor_uuid=actor_uuid, project_uuid=project_uuid, lock=True
             )
-            project.delete(using=DB)
+            self._delete(project)
 
     def ensure_owner(self, *, actor_uuid: UUID, project_uuid: UUID | str) -> None:
         """NotFoundError unless the actor sees the project, PermissionDeniedError unless it owns it.
@@ -237,6 +258,12 @@ class ProjectService(BaseService[Project]):
                 membership = ProjectMembership.objects.using(DB).create(
                     project=project, user_uuid=user.uuid, role=MemberRole.MEMBER
                 )
+                publisher.publish(
+                    ProjectMemberAdded(
+                        aggregate_id=str(project.uuid),
+                        data=MembershipData(project_uuid=project.uuid, user_uuid=user.uuid),
+                    )
+                )
         except IntegrityError:
             raise ConflictError("This user is already a member of the project.") from None
         return MemberEntry(
@@ -259,15 +286,62 @@ class ProjectService(BaseService[Project]):
             raise PermissionDeniedError("Only the owner can remove other members.")
         if member_uuid == project.owner_uuid:
             raise ValidationError.for_field("user_uuid", "The owner cannot be removed.")
-        deleted, _ = (
-            ProjectMembership.objects.using(DB)
-            .filter(project=project, user_uuid=member_uuid)
-            .delete()
-        )
-        if not deleted:
-            raise NotFoundError("Member not found.")
+        with transaction.atomic(using=DB):
+            deleted, _ = (
+                ProjectMembership.objects.using(DB)
+                .filter(project=project, user_uuid=member_uuid)
+                .delete()
+            )
+            if not deleted:
+                raise NotFoundError("Member not found.")
+            self._member_removed(project_uuid=project.uuid, user_uuid=member_uuid)
+
+    # --- accounts deleted in users --------------------------------------------------------------
+
+    def forget_user(self, *, user_uuid: UUID) -> None:
+        """``user.deleted``: refuse its tokens, delete its projects, remove its memberships.
+
+        One transaction, with a ``project.deleted`` or ``project.member_removed`` event for each
+        change. Running it again changes nothing more (the consumer's inbox makes sure it does
+        not run twice for one event anyway).
+        """
+        with transaction.atomic(using=DB):
+            DeletedSubject.objects.using(DB).get_or_create(user_uuid=user_uuid)
+            owned = Project.objects.using(DB).filter(owner_uuid=user_uuid).order_by("id")
+            for project in owned.select_for_update():
+                self._delete(project)
+            memberships = (
+                ProjectMembership.objects.using(DB)
+                .filter(user_uuid=user_uuid)
+                .select_related("project")
+                .order_by("id")
+            )
+            for membership in memberships.select_for_update(of=("self",)):
+                membership.delete(using=DB)
+                self._member_removed(project_uuid=membership.project.uuid, user_uuid=user_uuid)
+
+    def is_deleted_subject(self, *, user_uuid: UUID) -> bool:
+        """Whether users said this account is deleted (its unexpired tokens are refused)."""
+        return DeletedSubject.objects.using(DB).filter(user_uuid=user_uuid).exists()
 
     # --- helpers --------------------------------------------------------------------------------
+
+    def _delete(self, project: Project) -> None:
+        project.delete(using=DB)
+        publisher.publish(
+            ProjectDeleted(
+                aggregate_id=str(project.uuid),
+                data=ProjectDeletedData(project_uuid=project.uuid, owner_uuid=project.owner_uuid),
+            )
+        )
+
+    def _member_removed(self, *, project_uuid: UUID, user_uuid: UUID) -> None:
+        publisher.publish(
+            ProjectMemberRemoved(
+                aggregate_id=str(project_uuid),
+                data=MembershipData(project_uuid=project_uuid, user_uuid=user_uuid),
+            )
+        )
 
     def _owned_project(
         self, *, actor_uuid: UUID, project_uuid: UUID | str, lock: bool = False
@@ -311,3 +385,12 @@ class ProjectService(BaseService[Project]):
         field, is_text = ORDERING_FIELDS[ordering.removeprefix("-")]
         primary = ordered(field, descending=ordering.startswith("-"), text=is_text, using=DB)
         return [primary, ordered("id", using=DB)]
+
+
+def _data(project: Project) -> ProjectData:
+    return ProjectData(
+        project_uuid=project.uuid,
+        owner_uuid=project.owner_uuid,
+        name=project.name,
+        status=project.status,
+    )

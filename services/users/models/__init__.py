@@ -1,5 +1,6 @@
 """Models of the users service."""
 
+from services.users.models.outbox import OutboxEvent
 from services.users.models.user import User
 
-__all__ = ["User"]
+__all__ = ["OutboxEvent", "User"]

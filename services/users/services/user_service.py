@@ -9,15 +9,18 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from services.users.models import User
+from services.users.contracts.v1.events import UserDeleted, UserDeletedData
+from services.users.models import OutboxEvent, User
 from services.users.models.user import DISPLAY_NAME_MAX_LENGTH
 from services.users.services.passwords import password_validators
 from services.users.services.token_service import TokenService
+from shared.core.events.publisher import Publisher
 from shared.core.exceptions import NotFoundError, ValidationError
 from shared.core.services import BaseService
 from shared.core.utils.validators import clean_text, normalize_email
 
 DB = "users"
+publisher = Publisher(outbox=OutboxEvent, using=DB)
 
 
 class UserRecord(NamedTuple):
@@ -78,13 +81,20 @@ class UserService(BaseService[User]):
         return user
 
     def deactivate(self, *, actor_uuid: UUID) -> None:
-        """Delete an account: deactivate it (never a hard delete) and revoke its refresh tokens."""
+        """Delete an account: deactivate it (never a hard delete), revoke its refresh tokens.
+
+        ``user.deleted`` is published in the same transaction: other services learn it once it
+        has committed, and never when it has not.
+        """
         with transaction.atomic(using=DB):
             user = self.get_active(uuid=actor_uuid)
             user.is_active = False
             user.deactivated_at = timezone.now()
             user.save(using=DB, update_fields=["is_active", "deactivated_at"])
             TokenService().revoke_all(user=user)
+            publisher.publish(
+                UserDeleted(aggregate_id=str(user.uuid), data=UserDeletedData(user_uuid=user.uuid))
+            )
 
     def find_active_by_email(self, *, email: str) -> User:
         """An active account by any spelling of its email; anything else is NotFoundError."""

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 from django.conf import settings
 
-from services.users.models import User
+from services.users.models import OutboxEvent, User
 from services.users.services.user_service import UserService
 from services.users.tests.conftest import PASSWORD, assert_error, auth
 from shared.core.authentication.keys import jwk_thumbprint
@@ -159,6 +159,15 @@ def test_delete_me_is_204_and_deactivates_the_account(api_client, user, session)
     assert response.status_code == 204
     assert response.content == b""
     assert User.objects.using("users").get(pk=user.pk).is_active is False
+
+
+def test_delete_me_publishes_user_deleted_with_the_requests_id(api_client, user, session):
+    response = api_client.delete(ME, **auth(session["access"]), HTTP_X_REQUEST_ID="trace-me-1")
+
+    assert response["X-Request-ID"] == "trace-me-1"
+    event = OutboxEvent.objects.using("users").get()
+    assert (event.type, event.aggregate_id) == ("user.deleted", str(user.uuid))
+    assert event.request_id == event.payload["request_id"] == "trace-me-1"
 
 
 def test_after_delete_me_the_access_token_is_refused(api_client, user, make_user, session):

@@ -6,7 +6,8 @@ import pytest
 from django.db.models.signals import pre_save
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
-from services.users.models import User
+from services.users.contracts.v1.events import UserDeleted
+from services.users.models import OutboxEvent, User
 from services.users.services.token_service import TokenService
 from services.users.services.user_service import UserService
 from services.users.tests.conftest import PASSWORD
@@ -265,6 +266,38 @@ def test_deactivate_twice_is_not_found(user):
 
     with pytest.raises(NotFoundError):
         UserService().deactivate(actor_uuid=user.uuid)
+
+
+def test_deactivate_publishes_user_deleted_in_its_transaction(user):
+    UserService().deactivate(actor_uuid=user.uuid)
+
+    row = OutboxEvent.objects.using("users").get()
+    event = UserDeleted.model_validate(row.payload)
+    assert event.event_id == row.event_id
+    assert event.data.user_uuid == user.uuid
+    assert event.aggregate_id == row.aggregate_id == str(user.uuid)
+    assert (row.type, row.version, row.producer) == ("user.deleted", 1, "users")
+    assert row.sent_at is None  # the test's transaction never commits: nothing was drained
+
+
+def test_a_deactivation_that_fails_publishes_nothing(user, monkeypatch):
+    def fail(self, *, user):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(TokenService, "revoke_all", fail)
+
+    with pytest.raises(RuntimeError):
+        UserService().deactivate(actor_uuid=user.uuid)
+
+    assert not OutboxEvent.objects.using("users").exists()
+    assert stored(user).is_active is True
+
+
+def test_deactivating_an_unknown_account_publishes_nothing():
+    with pytest.raises(NotFoundError):
+        UserService().deactivate(actor_uuid=uuid4())
+
+    assert not OutboxEvent.objects.using("users").exists()
 
 
 # --- lookups --------------------------------------------------------------------------------------
