@@ -2,6 +2,7 @@
 
 import concurrent.futures
 import subprocess
+import threading
 import time
 import uuid
 
@@ -52,8 +53,15 @@ def test_login_is_rate_limited_per_client(gateway_url):
     def attempt(_: int) -> httpx.Response:
         return httpx.post(gateway_url + "/api/auth/token/", json={}, timeout=15)
 
-    with concurrent.futures.ThreadPoolExecutor(max_workers=40) as pool:
-        responses = list(pool.map(attempt, range(40)))
+    barrier = threading.Barrier(60)
+
+    def at_once(_: int) -> httpx.Response:
+        with httpx.Client(timeout=15) as client:
+            barrier.wait()  # connections made, then all requests leave together
+            return client.post(gateway_url + "/api/auth/token/", json={})
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=60) as pool:
+        responses = list(pool.map(at_once, range(60)))
     limited = [response for response in responses if response.status_code == 429]
     assert limited, [response.status_code for response in responses]
     assert_envelope(limited[0], 429, "throttled")
