@@ -294,13 +294,32 @@ SERVICE_CLIENTS = {name: _client_config(KNOWN_SERVICES[name]) for name in sorted
 
 # local: the outbox is drained in-process after each commit, to the consumers hosted here (the
 # monolith). amqp: `manage.py relay_events` publishes to RabbitMQ and `consume_events` consumes.
-EVENTS_TRANSPORT = env.choice("EVENTS_TRANSPORT", "local", ("local", "amqp"))
+# auto (the default) is local unless an event published here has a consumer hosted elsewhere:
+# delivered locally, it would reach no one and be marked sent all the same.
+_REMOTE_CONSUMERS = sorted(
+    {
+        f"{event} -> {consumer.name}"
+        for producer in HOSTED
+        for event in producer.produces
+        for consumer in KNOWN_SERVICES.values()
+        if consumer not in HOSTED and event in consumer.consumes
+    }
+)
+EVENTS_TRANSPORT = env.choice("EVENTS_TRANSPORT", "auto", ("auto", "local", "amqp"))
+if EVENTS_TRANSPORT == "auto":
+    EVENTS_TRANSPORT = "amqp" if _REMOTE_CONSUMERS else "local"
 EVENTS_BROKER_URL = (env.file_or_value("EVENTS_BROKER_URL") or "").strip() or None
 if EVENTS_BROKER_URL is not None and not EVENTS_BROKER_URL.startswith(("amqp://", "amqps://")):
     raise ConfigurationError("EVENTS_BROKER_URL: expected an amqp:// or amqps:// URL")
 if EVENTS_TRANSPORT == "amqp" and EVENTS_BROKER_URL is None:
+    why = (
+        f"events have consumers not hosted here ({', '.join(_REMOTE_CONSUMERS)})"
+        if _REMOTE_CONSUMERS
+        else "EVENTS_TRANSPORT=amqp"
+    )
     raise ConfigurationError(
-        "EVENTS_BROKER_URL: required when EVENTS_TRANSPORT=amqp (or set EVENTS_BROKER_URL_FILE)"
+        f"EVENTS_BROKER_URL: required, {why} (or set EVENTS_BROKER_URL_FILE; "
+        "EVENTS_TRANSPORT=local drops their events, for one service's tests alone)"
     )
 EVENTS_MAX_ATTEMPTS = env.int("EVENTS_MAX_ATTEMPTS", 5, minimum=1)
 EVENTS_RETENTION_DAYS = env.int("EVENTS_RETENTION_DAYS", 7, minimum=1)

@@ -128,6 +128,22 @@ def test_events_are_local_by_default_with_each_hosted_outbox_and_consumer(load_s
     }
 
 
+def test_events_go_through_the_broker_when_their_consumer_is_hosted_elsewhere(load_settings):
+    with pytest.raises(ConfigurationError) as error:
+        load_settings(SERVICES="users")  # user.deleted would reach no one in-process
+    assert str(error.value).startswith(
+        "EVENTS_BROKER_URL: required, events have consumers not hosted here "
+        "(user.deleted -> projects)"
+    )
+    url = "amqp://app:secret@broker:5672/%2F"
+    assert load_settings(SERVICES="users", EVENTS_BROKER_URL=url)["EVENTS_TRANSPORT"] == "amqp"
+    # Projects' events have no consumer yet: projects alone stays local.
+    projects = load_settings(SERVICES="projects", USERS_SERVICE_URL="http://users:8000")
+    assert projects["EVENTS_TRANSPORT"] == "local"
+    # Tests of users alone ask for local delivery explicitly.
+    assert load_settings(SERVICES="users", EVENTS_TRANSPORT="local")["EVENTS_TRANSPORT"] == "local"
+
+
 def test_users_alone_over_amqp_relays_its_outbox_and_consumes_nothing(load_settings, tmp_path):
     (tmp_path / "broker").write_text("amqp://app:secret@broker:5672/%2F\n")
     settings = load_settings(
