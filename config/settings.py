@@ -321,6 +321,13 @@ if EVENTS_TRANSPORT == "amqp" and EVENTS_BROKER_URL is None:
         f"EVENTS_BROKER_URL: required, {why} (or set EVENTS_BROKER_URL_FILE; "
         "EVENTS_TRANSPORT=local drops their events, for one service's tests alone)"
     )
+# A test-only fault: the relay dies after the broker confirmed a publish, before it marks the row
+# sent (tests_e2e/test_events.py); the row is sent again. Refused in production.
+FAULT_RELAY_EXIT_AFTER_PUBLISH = env.bool("FAULT_RELAY_EXIT_AFTER_PUBLISH", default=False)
+if PRODUCTION and env.str("FAULT_RELAY_EXIT_AFTER_PUBLISH") is not None:
+    raise ConfigurationError(
+        "FAULT_RELAY_EXIT_AFTER_PUBLISH: a test-only fault, refused when DJANGO_ENV=production"
+    )
 EVENTS_MAX_ATTEMPTS = env.int("EVENTS_MAX_ATTEMPTS", 5, minimum=1)
 EVENTS_RETENTION_DAYS = env.int("EVENTS_RETENTION_DAYS", 7, minimum=1)
 EVENTS_RELAY_POLL_SECONDS = env.int("EVENTS_RELAY_POLL_SECONDS", 1, minimum=1)

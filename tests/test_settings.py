@@ -50,6 +50,7 @@ def load_settings(monkeypatch, tmp_path):
             "TRUST_FORWARDED_HEADERS",
             "JWT_DEV_KEYS_DIR",
             "EVENTS_TRANSPORT",
+            "FAULT_RELAY_EXIT_AFTER_PUBLISH",
             "EVENTS_BROKER_URL",
             "EVENTS_BROKER_URL_FILE",
             "EVENTS_MAX_ATTEMPTS",
@@ -142,6 +143,12 @@ def test_events_go_through_the_broker_when_their_consumer_is_hosted_elsewhere(lo
     assert projects["EVENTS_TRANSPORT"] == "local"
     # Tests of users alone ask for local delivery explicitly.
     assert load_settings(SERVICES="users", EVENTS_TRANSPORT="local")["EVENTS_TRANSPORT"] == "local"
+
+
+def test_the_relay_fault_is_refused_in_production(load_settings):
+    assert load_settings(FAULT_RELAY_EXIT_AFTER_PUBLISH="true")["FAULT_RELAY_EXIT_AFTER_PUBLISH"]
+    with pytest.raises(ConfigurationError, match=r"^FAULT_RELAY_EXIT_AFTER_PUBLISH: a test-only"):
+        load_settings(**PRODUCTION, FAULT_RELAY_EXIT_AFTER_PUBLISH="false")
 
 
 def test_users_alone_over_amqp_relays_its_outbox_and_consumes_nothing(load_settings, tmp_path):

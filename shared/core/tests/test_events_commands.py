@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from shared.core.events import transport
 from shared.core.events.testing import InMemoryTransport
+from shared.core.management.commands import relay_events
 from shared.core.tests.events_helpers import DB, publisher, widget_event
 from shared.core.tests.testapp.models import InboxEvent, OutboxEvent, Widget
 
@@ -162,3 +163,22 @@ def test_relay_loop_runs_passes_until_it_is_told_to_stop(monkeypatch):
 
     assert len(fake.published) == 1
     assert passes == [1.0, 1.0]  # slept only after passes that sent nothing
+
+
+def test_the_relay_fault_dies_after_the_publish_and_before_marking_it_sent(settings, monkeypatch):
+    publish(widget_event("a"))
+    settings.FAULT_RELAY_EXIT_AFTER_PUBLISH = True
+
+    class Exited(BaseException):
+        pass
+
+    def exit_now(status):
+        raise Exited(status)
+
+    monkeypatch.setattr(relay_events.os, "_exit", exit_now)
+    with transport.override(InMemoryTransport()) as fake, pytest.raises(Exited) as exited:
+        run("relay_events", "--once")
+
+    assert exited.value.args == (relay_events.EXIT_AFTER_PUBLISH,)
+    assert len(fake.published) == 1  # the broker has it ...
+    assert OutboxEvent.objects.using(DB).get().sent_at is None  # ... and the row goes again

@@ -7,10 +7,12 @@ in-process drains left behind, e.g. retries).
 """
 
 import logging
+import os
 import signal
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django.utils import timezone
@@ -21,6 +23,7 @@ from shared.core.events.conf import setting
 
 logger = logging.getLogger("shared.core.events")
 PRUNE_EVERY_SECONDS = 3600
+EXIT_AFTER_PUBLISH = 75  # the fault's exit status: EX_TEMPFAIL
 
 
 def relay_for(transport: transports.EventTransport) -> relays.Relay:
@@ -40,6 +43,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, once: bool = False, **options: Any) -> None:
         relay = relay_for(transports.get_transport())
+        if getattr(settings, "FAULT_RELAY_EXIT_AFTER_PUBLISH", False):
+            relay.transport = ExitAfterPublish(relay.transport)
         if once:
             sent = relay.run_once()
             self.stdout.write(f"sent {sent} event(s)")
@@ -64,3 +69,19 @@ class Command(BaseCommand):
 
     def _stop(self, signum: int, frame: Any) -> None:
         self._stopping = True
+
+
+class ExitAfterPublish:
+    """A test-only fault: the process dies once a publish is confirmed, before the row is marked
+    sent, as a relay killed at the worst moment would. Its next run sends the row again."""
+
+    def __init__(self, transport: transports.EventTransport):
+        self.transport = transport
+
+    def publish(self, *, event_type: str, body: bytes, headers: dict[str, str]) -> None:
+        self.transport.publish(event_type=event_type, body=body, headers=headers)
+        logger.warning(
+            "relay exits after publishing %s (FAULT_RELAY_EXIT_AFTER_PUBLISH)", event_type
+        )
+        logging.shutdown()
+        os._exit(EXIT_AFTER_PUBLISH)
