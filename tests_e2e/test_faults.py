@@ -17,29 +17,23 @@ then the fault is removed and the topology must recover by itself, nothing else 
   server to stop): projects' ``/readyz`` turns 503 and its API answers 503
   ``service_unavailable``; users is unaffected; the database started again, projects reconnects
   without a restart (``conn_health_checks``). It is stopped with SIGINT, PostgreSQL's fast
-  shutdown (the official image's STOPSIGNAL): our image sets none, so ``docker compose stop``
-  sends SIGTERM, a smart shutdown that waits for projects' pooled connection to close, and
-  Docker kills it after 10 s.
-- **the broker**: not in the matrix, there is none yet (integration events are not built).
+  shutdown (its image's STOPSIGNAL).
+- **the broker, a consumer, a relay**: tests_e2e/test_events.py.
 
 Every test restores the topology in a ``finally`` block and ends by checking it is healthy.
 Each prints its slowest answer during the fault and how long recovery took.
 """
 
-import json
-import os
-import subprocess
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TypeVar
 
 import httpx
 import pytest
 
-from tests_e2e.conftest import ROOT
+from tests_e2e.drivers import Compose, Driver, SplitLocal
 from tests_e2e.scenario import PASSWORD, register_and_login
 
 # The users client's budget is 4 s per call, retries included (ClientPolicy): with the gateway
@@ -49,102 +43,6 @@ DEADLINE = 5.0
 RECOVERY_SECONDS = 30.0
 DELAY_SECONDS = 3  # beyond the client's read timeout (2 s)
 T = TypeVar("T")
-
-
-# -- Drivers: stop, start, restart one part of a topology, leaving the others alone ----------
-
-
-class SplitLocal:
-    """docker/split-local.sh's processes; state under SPLIT_LOCAL_DIR (default var/split-local)."""
-
-    name = "split-local"
-
-    def __init__(self) -> None:
-        self.root = ROOT / os.environ.get("SPLIT_LOCAL_DIR", "var/split-local")
-
-    def _script(self, *args: str) -> None:
-        subprocess.run(
-            [str(ROOT / "docker" / "split-local.sh"), *args],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-
-    def stop(self, service: str) -> None:
-        self._script("stop-service", service)
-
-    def start(self, service: str) -> None:
-        self._script("start-service", service)
-
-    def restart_with(self, service: str, variables: dict[str, str]) -> None:
-        self._script(
-            "start-service", service, *(f"{name}={value}" for name, value in variables.items())
-        )
-
-    def identity(self, service: str) -> str:
-        """Changes whenever the service's process is restarted."""
-        return (self.root / "run" / f"{service}.pid").read_text().strip()
-
-    def readiness(self, service: str) -> int:
-        ports = dict(
-            line.split("=", 1) for line in (self.root / "run" / "ports").read_text().split()
-        )
-        url = f"http://127.0.0.1:{ports[f'{service}_port']}/readyz"
-        return httpx.get(url, timeout=5).status_code
-
-
-READYZ = """
-import urllib.error, urllib.request
-try:
-    print(urllib.request.urlopen("http://127.0.0.1:8000/readyz", timeout=3).status)
-except urllib.error.HTTPError as error:
-    print(error.code)
-"""
-
-
-class Compose:
-    """The compose stack of the compose_stack fixture (its COMPOSE_PROJECT_NAME, GATEWAY_PORT)."""
-
-    name = "compose"
-
-    def __init__(self, scratch: Path) -> None:
-        self.scratch = scratch
-
-    def compose(self, *args: str) -> str:
-        command = ["docker", "compose", *args]
-        return subprocess.run(
-            command, cwd=ROOT, capture_output=True, text=True, check=True, timeout=180
-        ).stdout
-
-    def stop(self, service: str, *, signal: str | None = None) -> None:
-        self.compose(*(("kill", "-s", signal) if signal else ("stop",)), service)
-
-    def start(self, service: str) -> None:
-        self.compose("start", service)
-
-    def restart_with(self, service: str, variables: dict[str, str]) -> None:
-        """Recreate only this container, with these variables added (none: as configured)."""
-        files = ["-f", "docker-compose.yml"]
-        if variables:
-            # FAULT_* settings are refused in production: the faulty container runs as development.
-            environment = {"DJANGO_ENV": "development", **variables}
-            override = self.scratch / f"{service}-fault.yml"
-            override.write_text(json.dumps({"services": {service: {"environment": environment}}}))
-            files += ["-f", str(override)]
-        self.compose(*files, "up", "--detach", "--no-deps", "--no-build", "--wait", service)
-
-    def identity(self, service: str) -> str:
-        [container] = self.compose("ps", "--all", "--quiet", service).split()
-        command = ["docker", "inspect", "-f", "{{.Id}} {{.State.StartedAt}}", container]
-        return subprocess.run(command, capture_output=True, text=True, check=True).stdout.strip()
-
-    def readiness(self, service: str) -> int:
-        """/readyz from inside the container: the gateway does not route it."""
-        return int(self.compose("exec", "-T", service, "python", "-c", READYZ).strip())
-
-
-Driver = SplitLocal | Compose
 
 
 @pytest.fixture
