@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # split-local: the split topology without containers. users and projects run under gunicorn on
 # loopback ports, each with its own SQLite database, behind a host nginx rendered from the same
-# template as the gateway image. State and logs live in var/split-local/.
+# template as the gateway image. Events go through a private RabbitMQ (Debian's rabbitmq-server,
+# installed when missing; the system's own rabbitmq service is never used nor started): its node,
+# port, epmd and data are split-local's own, under var/split-local/rabbitmq. Each service runs its
+# events relay, projects its consumer. State and logs live in var/split-local/.
 #   docker/split-local.sh up | down
-#   docker/split-local.sh stop-service <users|projects>
-#   docker/split-local.sh start-service <users|projects> [VAR=value ...]  (fault trials; the
-#     ports are those of the last `up`, the other processes are left alone)
+#   docker/split-local.sh stop-service <name>
+#   docker/split-local.sh start-service <name> [VAR=value ...]  (fault trials; the ports are
+#     those of the last `up`, the other processes are left alone)
+#   names: users, projects, broker, users-relay, projects-relay, projects-consumer
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=${SPLIT_LOCAL_DIR:-$PWD/var/split-local}  # another directory: a second split-local at once
@@ -13,6 +17,8 @@ python=${PYTHON_BIN:-.venv/bin/python}
 users_port=${USERS_PORT:-8001}
 projects_port=${PROJECTS_PORT:-8002}
 gateway_port=${GATEWAY_PORT:-8080}
+broker_port=${BROKER_PORT:-5673}  # not 5672: a system broker may be there
+broker_user=events
 
 stop() {  # stop <name>: TERM the process in <name>.pid and wait until it is gone
   local pid_file=$root/run/$1.pid
@@ -55,15 +61,145 @@ start_service() {  # start_service <name> <port> [VAR=value ...]
   echo $! > "$root/run/$name.pid"
 }
 
-start_named() {  # start_named <users|projects> [VAR=value ...]: with the settings `up` gives it
+# --- the broker -------------------------------------------------------------------------------
+broker_dir=$root/rabbitmq
+
+broker_vars() {  # the environment of this split-local's node (never the system's): an array
+  broker_env=(HOME="$broker_dir"
+    RABBITMQ_CONF_ENV_FILE=/dev/null
+    RABBITMQ_NODENAME="$broker_node"
+    RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
+    RABBITMQ_NODE_PORT="$broker_port"
+    RABBITMQ_DIST_PORT="$broker_dist_port"
+    ERL_EPMD_PORT="$broker_epmd_port"
+    ERL_EPMD_ADDRESS=127.0.0.1
+    RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+    RABBITMQ_CTL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+    RABBITMQ_MNESIA_BASE="$broker_dir/mnesia"
+    RABBITMQ_LOG_BASE="$broker_dir/log"
+    RABBITMQ_CONFIG_FILE="$broker_dir/rabbitmq.conf"
+    RABBITMQ_ADVANCED_CONFIG_FILE="$broker_dir/advanced.config"
+    RABBITMQ_ENABLED_PLUGINS_FILE="$broker_dir/enabled_plugins"
+    RABBITMQ_PID_FILE="$broker_dir/rabbitmq.pid"
+    ERL_CRASH_DUMP="$broker_dir/erl_crash.dump")
+}
+
+broker_url() {
+  echo "amqp://$broker_user:$(cat "$broker_dir/password")@127.0.0.1:$broker_port/"
+}
+
+install_broker() {
+  [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] && return 0
+  echo "installing rabbitmq-server from Debian (its own service is not started) ..."
+  # policy-rc.d keeps the package's service from starting; one already there stays as it is.
+  local policy=/usr/sbin/policy-rc.d made_policy=
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && made_policy=1
+  fi
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rabbitmq-server; } \
+    >/dev/null 2>&1 || { [ -z "$made_policy" ] || rm -f "$policy"; echo "could not install rabbitmq-server" >&2; return 1; }
+  [ -z "$made_policy" ] || rm -f "$policy"
+}
+
+prepare_broker() {  # the node's files: config, user definitions, cookie, password (kept)
+  mkdir -p "$broker_dir/mnesia" "$broker_dir/log"
+  chmod 700 "$broker_dir"
+  (
+    umask 077
+    [ -s "$broker_dir/password" ] || "$python" -c 'import secrets; print(secrets.token_urlsafe(24))' >"$broker_dir/password"
+    [ -s "$broker_dir/.erlang.cookie" ] || od -An -N 24 -tx1 /dev/urandom | tr -d ' \n' >"$broker_dir/.erlang.cookie"
+    chmod 400 "$broker_dir/.erlang.cookie"
+    "$python" - "$broker_user" "$(cat "$broker_dir/password")" >"$broker_dir/definitions.json" <<'PY'
+import json, sys
+sys.path.insert(0, "docker")
+from compose_env import rabbitmq_password_hash
+user, password = sys.argv[1:]
+print(json.dumps({
+    "vhosts": [{"name": "/"}],
+    "users": [{"name": user, "password_hash": rabbitmq_password_hash(password),
+               "hashing_algorithm": "rabbit_password_hashing_sha256", "tags": ""}],
+    "permissions": [{"user": user, "vhost": "/", "configure": ".*", "write": ".*", "read": ".*"}],
+}))
+PY
+    echo '[].' >"$broker_dir/enabled_plugins"  # no management plugin
+    cat >"$broker_dir/rabbitmq.conf" <<CONF
+listeners.tcp.default = 127.0.0.1:$broker_port
+loopback_users.guest = true
+load_definitions = $broker_dir/definitions.json
+heartbeat = 30
+log.console = true
+log.console.level = info
+log.console.use_colors = off
+log.file = false
+CONF
+  )
+}
+
+wait_broker() {
+  for _ in $(seq 1 300); do
+    "$python" - "$(broker_url)" <<'PY' && return 0
+import sys
+from kombu import Connection
+try:
+    Connection(sys.argv[1], connect_timeout=1).connect()
+except Exception:
+    sys.exit(1)
+PY
+    sleep 0.2
+  done
+  echo "broker not ready on 127.0.0.1:$broker_port (logs in $root/logs/broker.log)" >&2
+  return 1
+}
+
+start_broker() {
+  prepare_broker
+  # RUNNING_UNDER_SYSTEMD: the script execs the Erlang VM, so the pid file names the node
+  # itself, and the node stops gracefully on SIGTERM.
+  broker_vars
+  env "${broker_env[@]}" RUNNING_UNDER_SYSTEMD=true setsid /usr/lib/rabbitmq/bin/rabbitmq-server \
+    >>"$root/logs/broker.log" 2>&1 &
+  echo $! > "$root/run/broker.pid"
+  wait_broker
+}
+
+stop_broker() {
+  # TERM makes the node stop gracefully; then its private epmd goes too.
+  stop broker
+  if [ -n "${broker_epmd_port:-}" ]; then
+    ERL_EPMD_PORT="$broker_epmd_port" epmd -kill >/dev/null 2>&1 || true
+  fi
+}
+
+start_events_process() {  # start_events_process <name> <service> <command> [VAR=value ...]
+  local name=$1 service=$2 command=$3
+  shift 3
+  env VAR_DIR="$root" SERVICES="$service" "$@" \
+    setsid "$python" manage.py "$command" >>"$root/logs/$name.log" 2>&1 &
+  echo $! > "$root/run/$name.pid"
+}
+
+start_named() {  # start_named <name> [VAR=value ...]: with the settings `up` gives it
   local name=$1
   shift
+  if [ "$name" = broker ]; then
+    start_broker
+    return
+  fi
+  local events=(EVENTS_TRANSPORT=amqp EVENTS_BROKER_URL="$(broker_url)")
+  local users_settings=(JWT_PRIVATE_KEY_FILE="$root/keys/jwt_private.pem")
+  local projects_settings=(JWT_PUBLIC_KEY_FILE="$root/keys/jwt_public.pem"
+    USERS_SERVICE_URL="http://127.0.0.1:$users_port")
   case $name in
     users)
-      start_service users "$users_port" JWT_PRIVATE_KEY_FILE="$root/keys/jwt_private.pem" "$@" ;;
+      start_service users "$users_port" "${users_settings[@]}" "${events[@]}" "$@" ;;
     projects)
-      start_service projects "$projects_port" JWT_PUBLIC_KEY_FILE="$root/keys/jwt_public.pem" \
-        USERS_SERVICE_URL="http://127.0.0.1:$users_port" "$@" ;;
+      start_service projects "$projects_port" "${projects_settings[@]}" "${events[@]}" "$@" ;;
+    users-relay)
+      start_events_process "$name" users relay_events "${users_settings[@]}" "${events[@]}" "$@" ;;
+    projects-relay)
+      start_events_process "$name" projects relay_events "${projects_settings[@]}" "${events[@]}" "$@" ;;
+    projects-consumer)
+      start_events_process "$name" projects consume_events "${projects_settings[@]}" "${events[@]}" "$@" ;;
   esac
 }
 
@@ -74,15 +210,31 @@ up() {
       DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
   fi
   nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+  install_broker
   down quiet
   mkdir -p "$root/run" "$root/logs" "$root/nginx" "$root/keys"
   # The dev key pair: users signs with the private key, projects only ever sees the public one.
   "$python" -c "from pathlib import Path; from shared.core.authentication.keys import ensure_dev_keypair; ensure_dev_keypair(Path('$root/keys'))"
-  printf 'users_port=%s\nprojects_port=%s\n' "$users_port" "$projects_port" >"$root/run/ports"
+  # The broker's node: its name follows the state directory; its Erlang ports are free ones.
+  broker_node=split-local-$(printf %s "$root" | cksum | cut -d' ' -f1)@localhost
+  read -r broker_dist_port broker_epmd_port < <("$python" -c '
+import socket
+probes = [socket.socket() for _ in range(2)]
+for probe in probes:
+    probe.bind(("127.0.0.1", 0))
+print(*(probe.getsockname()[1] for probe in probes))')
+  printf '%s=%s\n' users_port "$users_port" projects_port "$projects_port" \
+    broker_port "$broker_port" broker_node "$broker_node" broker_dist_port "$broker_dist_port" \
+    broker_epmd_port "$broker_epmd_port" >"$root/run/ports"
+  start_named broker
   start_named users
   start_named projects
   wait_ready "http://127.0.0.1:$users_port/readyz"
   wait_ready "http://127.0.0.1:$projects_port/readyz"
+  # After their service: its start migrated the tables they read.
+  start_named users-relay
+  start_named projects-relay
+  start_named projects-consumer
   "$python" -m gateway.render --users "127.0.0.1:$users_port" \
     --projects "127.0.0.1:$projects_port" --listen "127.0.0.1:$gateway_port" \
     --runtime-dir "$root/nginx" --output "$root/nginx/nginx.conf" >/dev/null
@@ -90,13 +242,20 @@ up() {
     >>"$root/logs/gateway.log" 2>&1 &
   echo $! > "$root/run/gateway.pid"
   wait_ready "http://127.0.0.1:$gateway_port/healthz"
-  echo "split-local is up: http://127.0.0.1:$gateway_port/  (logs: $root/logs, stop: make split-local-down)"
+  echo "split-local is up: http://127.0.0.1:$gateway_port/  (broker: 127.0.0.1:$broker_port," \
+    "logs: $root/logs, stop: make split-local-down)"
 }
 
 down() {
+  # The epmd of the broker that `up` started (only that: the ports of this call stay).
+  broker_epmd_port=$(sed -n 's/^broker_epmd_port=//p' "$root/run/ports" 2>/dev/null || true)
   stop gateway
+  stop projects-consumer
+  stop projects-relay
+  stop users-relay
   stop projects
   stop users
+  stop_broker
   [ "${1:-}" = quiet ] || echo "split-local is down"
 }
 
@@ -107,16 +266,20 @@ case "${1:-}" in
     [ -f "$root/run/ports" ] || { echo "split-local is not up" >&2; exit 1; }
     . "$root/run/ports"
     case "$1:${2:-}" in
-      *:users | *:projects) ;;
-      *) echo "usage: $0 $1 users|projects" >&2; exit 2 ;;
+      *:users | *:projects | *:broker | *:users-relay | *:projects-relay | *:projects-consumer) ;;
+      *) echo "usage: $0 $1 users|projects|broker|users-relay|projects-relay|projects-consumer" >&2
+         exit 2 ;;
     esac
-    stop "$2"
+    if [ "$2" = broker ]; then stop_broker; else stop "$2"; fi
     if [ "$1" = start-service ]; then
       name=$2
       shift 2
       start_named "$name" "$@"
-      port_var=${name}_port
-      wait_ready "http://127.0.0.1:${!port_var}/readyz"
+      case $name in
+        users | projects)
+          port_var=${name}_port
+          wait_ready "http://127.0.0.1:${!port_var}/readyz" ;;
+      esac
     fi
     ;;
   *) echo "usage: $0 up|down|stop-service <name>|start-service <name> [VAR=value ...]" >&2

@@ -138,7 +138,12 @@ def monolith(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def split_local() -> Iterator[str]:
-    ports = {"USERS_PORT": free_port(), "PROJECTS_PORT": free_port(), "GATEWAY_PORT": free_port()}
+    ports = {
+        "USERS_PORT": free_port(),
+        "PROJECTS_PORT": free_port(),
+        "GATEWAY_PORT": free_port(),
+        "BROKER_PORT": free_port(),
+    }
     env = {**os.environ, **{name: str(port) for name, port in ports.items()}}
     script = ROOT / "docker" / "split-local.sh"
     subprocess.run([str(script), "up"], cwd=ROOT, env=env, check=True, timeout=300)
