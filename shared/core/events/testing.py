@@ -1,6 +1,7 @@
 """An in-memory EventTransport for tests: a broker with queues, redelivery and dead letters."""
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from shared.core.events.transport import MessageHandler
 
@@ -11,6 +12,12 @@ class Message:
     body: bytes
     headers: dict[str, str]
     deliveries: int = 0
+    error: str = ""  # the last handler failure, for a dead letter
+    failed_at: str = ""
+
+    @property
+    def attempts(self) -> int:
+        return self.deliveries
 
 
 @dataclass
@@ -18,14 +25,14 @@ class InMemoryTransport:
     """``publish`` keeps every message (``published``) and raises while ``fail_publishes`` > 0.
 
     ``consume`` hands each published message of the asked types to ``handle`` until it returns
-    or was delivered ``max_attempts`` times (then it is in ``dead_letters[queue]``), and returns
+    or was delivered ``max_attempts`` times (then it is in ``dead[queue]``), and returns
     when nothing is left: a broker that does not block.
     """
 
     published: list[Message] = field(default_factory=list)
     fail_publishes: int = 0
     consumed: dict[str, int] = field(default_factory=dict)  # queue -> messages already taken
-    dead_letters: dict[str, list[Message]] = field(default_factory=dict)
+    dead: dict[str, list[Message]] = field(default_factory=dict)
     requeued: dict[str, list[Message]] = field(default_factory=dict)  # replayed dead letters
 
     def publish(self, *, event_type: str, body: bytes, headers: dict[str, str]) -> None:
@@ -53,8 +60,11 @@ class InMemoryTransport:
         for message in pending:
             self._deliver(queue, message, handle, max_attempts)
 
+    def dead_letters(self, queue: str) -> list[Message]:
+        return list(self.dead.get(queue, []))
+
     def replay_dead_letters(self, *, queue: str) -> int:
-        letters = self.dead_letters.pop(queue, [])
+        letters = self.dead.pop(queue, [])
         for message in letters:
             message.deliveries = 0
         self.requeued.setdefault(queue, []).extend(letters)
@@ -68,7 +78,9 @@ class InMemoryTransport:
             try:
                 handle(message.body, dict(message.headers))
                 return
-            except Exception:
+            except Exception as error:
                 if message.deliveries >= max_attempts:
-                    self.dead_letters.setdefault(queue, []).append(message)
+                    message.error = f"{type(error).__name__}: {error}"
+                    message.failed_at = datetime.now(UTC).isoformat()
+                    self.dead.setdefault(queue, []).append(message)
                     return

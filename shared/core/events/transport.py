@@ -6,7 +6,7 @@
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -41,7 +41,10 @@ class EventTransport(Protocol):
 
 @runtime_checkable
 class ReplaysDeadLetters(Protocol):
-    """Optional: a transport with a dead-letter queue can put its messages back in ``queue``."""
+    """Optional: a transport with a dead-letter queue lists its messages and puts them back."""
+
+    def dead_letters(self, queue: str) -> list[Any]:
+        """The dead letters of ``queue``, left in place (each with event_type, headers, error)."""
 
     def replay_dead_letters(self, *, queue: str) -> int:
         """Move every dead letter of ``queue`` back to it; return how many moved."""

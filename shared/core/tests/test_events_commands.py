@@ -120,9 +120,33 @@ def test_events_replay_one_event_by_id():
     assert fake.published == []  # the relay process sends it, not the command
 
 
+def test_events_list_dead_letters_shows_the_transports_dead_letter_queue():
+    fake = InMemoryTransport()
+    publish(widget_event("a"))
+    run_with = transport.override(fake)
+    with run_with:
+        run("relay_events", "--once")
+
+        def always_fails(body, headers):
+            raise RuntimeError("handler bug")
+
+        fake.consume(
+            queue="testapp.events", event_types=["widget.ordered"], handle=always_fails,
+            max_attempts=2,
+        )  # fmt: skip
+        out = run("events", "list", "--dead-letters")
+
+    [row, total] = out.strip().splitlines()
+    assert row.startswith("dead-letter\ttestapp.events\t")
+    assert "widget.ordered" in row
+    assert "attempts=2" in row
+    assert "RuntimeError: handler bug" in row
+    assert total == "testapp.events: 1 dead letter(s)"
+
+
 def test_events_replay_dead_letters_asks_the_transport():
     fake = InMemoryTransport()
-    fake.dead_letters["testapp.events"] = []
+    fake.dead["testapp.events"] = []
 
     with transport.override(fake):
         out = run("events", "replay", "--dead-letters")

@@ -98,7 +98,7 @@ def test_through_a_transport_a_failing_handler_is_redelivered_then_dead_lettered
     )
 
     assert handlers.calls == [str(event.event_id)] * 3
-    assert [m.body for m in fake.dead_letters["testapp.events"]] == [body(event)]
+    assert [m.body for m in fake.dead["testapp.events"]] == [body(event)]
     assert fake.replay_dead_letters(queue="testapp.events") == 1
     fake.consume(
         queue="testapp.events", event_types=["widget.broken"], handle=handle, max_attempts=1

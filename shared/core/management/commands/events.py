@@ -5,7 +5,8 @@
   neither flag is given;
 - ``replay [--dead] [--stuck] [--event-id ID ...]``: make those rows due again with fresh
   attempts (the relay sends them; with the local transport they are delivered at once);
-  ``replay --dead-letters`` asks the transport to requeue its dead-letter queues instead;
+  ``list --dead-letters`` and ``replay --dead-letters`` list or requeue the transport's
+  dead-letter queues (RabbitMQ's ``<queue>.dead``) instead;
 - ``prune [--days N]``: delete sent outbox rows and inbox rows older than
   ``EVENTS_RETENTION_DAYS`` (or N) days.
 """
@@ -39,6 +40,9 @@ class Command(BaseCommand):
         actions.choices["replay"].add_argument(
             "--dead-letters", action="store_true", help="requeue the transport's dead letters"
         )
+        actions.choices["list"].add_argument(
+            "--dead-letters", action="store_true", help="list the transport's dead letters"
+        )
         prune = actions.add_parser("prune")
         prune.add_argument("--days", type=int, default=None)
 
@@ -47,6 +51,8 @@ class Command(BaseCommand):
             self._prune(options["days"])
         elif action == "replay" and options["dead_letters"]:
             self._replay_dead_letters()
+        elif action == "list" and options["dead_letters"]:
+            self._list_dead_letters()
         else:
             self._rows(action, options)
 
@@ -85,13 +91,29 @@ class Command(BaseCommand):
             ]
         return selected
 
-    def _replay_dead_letters(self) -> None:
+    def _dead_letter_transport(self) -> transports.ReplaysDeadLetters:
         transport = transports.get_transport()
         if not isinstance(transport, transports.ReplaysDeadLetters):
             raise CommandError(
-                f"{type(transport).__name__} keeps no dead letters: replay outbox rows with "
-                "`events replay --dead`"
+                f"{type(transport).__name__} keeps no dead letters: list and replay outbox rows "
+                "with `events list --dead` and `events replay --dead`"
             )
+        return transport
+
+    def _list_dead_letters(self) -> None:
+        transport = self._dead_letter_transport()
+        for consumer in registry.consumers():
+            letters = transport.dead_letters(consumer.queue)
+            for letter in letters:
+                event_id = letter.headers.get("event-id", "")
+                self.stdout.write(
+                    f"dead-letter\t{consumer.queue}\t{event_id}\t{letter.event_type}\t"
+                    f"{letter.failed_at}\tattempts={letter.attempts}\t{letter.error}"
+                )
+            self.stdout.write(f"{consumer.queue}: {len(letters)} dead letter(s)")
+
+    def _replay_dead_letters(self) -> None:
+        transport = self._dead_letter_transport()
         for consumer in registry.consumers():
             moved = transport.replay_dead_letters(queue=consumer.queue)
             self.stdout.write(f"{consumer.queue}: requeued {moved} dead letter(s)")
