@@ -10,7 +10,7 @@ PYTEST := $(BIN)/pytest
 COV := --cov --cov-append --cov-report=
 
 .PHONY: help install run migrate test test-unit test-e2e test-postgres test-core test-users test-projects test-monolith fuzz \
-        lint format clean contracts bench bench-clients bench-api \
+        lint format clean contracts bench bench-clients bench-api bench-events \
         wheels images images-offline compose-env compose-plugin split split-down split-reset split-local \
         split-local-down
 
@@ -78,7 +78,10 @@ bench-api: $(STAMP)  ## API throughput vs a bare view (wrk, gunicorn 2 workers),
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
 	$(BIN)/python -m bench.api --split-local
 
-bench: bench-clients bench-api  ## Every benchmark
+bench-events: $(STAMP)  ## Integration events in split-local: events/s end to end, lag p50/p99 at 100/s (var/bench/events.json)
+	$(BIN)/python -m bench.events
+
+bench: bench-clients bench-api bench-events  ## Every benchmark
 
 # --- Split mode ---------------------------------------------------------------------------------
 COMPOSE ?= docker compose

@@ -330,7 +330,20 @@ if PRODUCTION and env.str("FAULT_RELAY_EXIT_AFTER_PUBLISH") is not None:
     )
 EVENTS_MAX_ATTEMPTS = env.int("EVENTS_MAX_ATTEMPTS", 5, minimum=1)
 EVENTS_RETENTION_DAYS = env.int("EVENTS_RETENTION_DAYS", 7, minimum=1)
-EVENTS_RELAY_POLL_SECONDS = env.int("EVENTS_RELAY_POLL_SECONDS", 1, minimum=1)
+# The relay's sleep after a pass with nothing to send: the lag of an event published while it
+# idles (docs/EVENTS.md, Performance). Seconds, a fraction allowed: more than 0, at most 60.
+try:
+    EVENTS_RELAY_POLL_SECONDS = float(env.str("EVENTS_RELAY_POLL_SECONDS", "0.1") or "0.1")
+except ValueError:
+    raise ConfigurationError(
+        "EVENTS_RELAY_POLL_SECONDS: expected a number of seconds, got "
+        f"{env.str('EVENTS_RELAY_POLL_SECONDS')!r}"
+    ) from None
+if not 0 < EVENTS_RELAY_POLL_SECONDS <= 60:  # also refuses nan
+    raise ConfigurationError(
+        "EVENTS_RELAY_POLL_SECONDS: must be more than 0 and at most 60, "
+        f"got {EVENTS_RELAY_POLL_SECONDS:g}"
+    )
 EVENTS_OUTBOXES = {
     m.name: {"model": m.outbox_model, "database": m.database_alias}
     for m in HOSTED

@@ -3,7 +3,7 @@
 import json
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -38,39 +38,70 @@ def consume(*, consumer: Consumer, body: bytes, headers: Mapping[str, str]) -> b
     so the handler's logs and the events it publishes carry it.
     """
     envelope = parse(body)
+    with transaction.atomic(using=consumer.database):
+        done = _handle(consumer, envelope, headers)
+    return done()
+
+
+def consume_many(
+    *, consumer: Consumer, messages: Sequence[tuple[bytes, Mapping[str, str]]]
+) -> list[Exception | None]:
+    """``consume`` for several events in one transaction (one commit): each outcome, None or
+    the error of that event.
+
+    Each event runs in a savepoint of its own: a failing one is rolled back alone (no inbox row,
+    no effect: it is retried) and the others commit. If the commit itself fails, nothing of the
+    batch is in and every event has that error. Log lines are written after the commit.
+    """
+    outcomes: list[Exception | None] = [None] * len(messages)
+    finished: list[Callable[[], bool]] = []
+    try:
+        with transaction.atomic(using=consumer.database):
+            for index, (body, headers) in enumerate(messages):
+                try:
+                    envelope = parse(body)
+                    with transaction.atomic(using=consumer.database):  # a savepoint
+                        finished.append(_handle(consumer, envelope, headers))
+                except Exception as error:
+                    outcomes[index] = error
+    except Exception as error:  # the commit failed: every event of the batch is retried
+        return [error] * len(messages)
+    for done in finished:
+        done()
+    return outcomes
+
+
+def _handle(
+    consumer: Consumer, envelope: Mapping[str, Any], headers: Mapping[str, str]
+) -> Callable[[], bool]:
+    """Inside the caller's transaction: record the event and run its handler. Returns what to
+    call once that committed (it logs, and tells whether the handler ran)."""
     event_type = envelope["type"]
     request_id = envelope.get("request_id") or headers.get("request-id")
+    fields = _fields(envelope, request_id)
+
+    def log(message: str, *args: Any) -> Callable[[], bool]:
+        def done() -> bool:
+            token = request_id_var.set(request_id)
+            try:
+                logger.info(message, *args, extra=fields)
+            finally:
+                request_id_var.reset(token)
+            return message.startswith("event handled")
+
+        return done
+
+    if event_type not in consumer.handlers:
+        return log("event ignored: %s consumes no %s", consumer.service, event_type)
+    handler = consumer.handler(event_type)
     token = request_id_var.set(request_id)
     try:
-        if event_type not in consumer.handlers:
-            logger.info(
-                "event ignored: %s consumes no %s",
-                consumer.service,
-                event_type,
-                extra=_fields(envelope, request_id),
-            )
-            return False
-        handler = consumer.handler(event_type)
-        with transaction.atomic(using=consumer.database):
-            if not _record(consumer, envelope, request_id):
-                logger.info(
-                    "event already handled: %s %s",
-                    event_type,
-                    envelope["event_id"],
-                    extra=_fields(envelope, request_id),
-                )
-                return False
-            handler(envelope)
-        logger.info(
-            "event handled: %s %s by %s",
-            event_type,
-            envelope["event_id"],
-            consumer.service,
-            extra=_fields(envelope, request_id),
-        )
-        return True
+        if not _record(consumer, envelope, request_id):
+            return log("event already handled: %s %s", event_type, envelope["event_id"])
+        handler(envelope)
     finally:
         request_id_var.reset(token)
+    return log("event handled: %s %s by %s", event_type, envelope["event_id"], consumer.service)
 
 
 def _record(consumer: Consumer, envelope: Mapping[str, Any], request_id: str | None) -> bool:

@@ -4,7 +4,7 @@
 ``amqp`` publishes to RabbitMQ (``shared.core.events.amqp.AmqpTransport``, imported only then).
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol, runtime_checkable
 
@@ -12,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from shared.core.events import inbox, registry
 from shared.core.events.conf import setting
+from shared.core.events.messages import Outgoing
 
 MessageHandler = Callable[[bytes, dict[str, str]], None]
 
@@ -37,6 +38,41 @@ class EventTransport(Protocol):
         A message is acknowledged only after ``handle`` returned; when it raises, the message is
         delivered again, and after ``max_attempts`` deliveries it goes to the dead letters.
         """
+
+
+@runtime_checkable
+class PublishesBatches(Protocol):
+    """Optional: a transport that hands several events over at once, each confirmed on its own.
+
+    The relay uses it when the transport has it: the broker's round trips for a batch overlap
+    (it confirms many messages in about the time of one) instead of adding up.
+    """
+
+    def publish_many(self, messages: Sequence[Outgoing]) -> list[Exception | None]:
+        """Hand ``messages`` over; for each, None once it is safely taken, else its error.
+
+        None means what ``publish`` returning means (a broker's confirm). One message's failure
+        is its outcome, not an exception, so the relay marks exactly the confirmed ones sent.
+        """
+
+
+BatchHandler = Callable[[list[tuple[bytes, dict[str, str]]]], list[Exception | None]]
+
+
+@runtime_checkable
+class ConsumesBatches(Protocol):
+    """Optional: a transport that hands the messages at hand over together, so the consumer
+    commits them in one transaction (``inbox.consume_many``) and acknowledges them after it."""
+
+    def consume_many(
+        self,
+        *,
+        queue: str,
+        event_types: list[str],
+        handle_many: BatchHandler,
+        max_attempts: int,
+    ) -> None:
+        """``consume``; ``handle_many`` returns each message's outcome, None or its error."""
 
 
 @runtime_checkable

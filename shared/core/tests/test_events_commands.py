@@ -186,7 +186,7 @@ def test_relay_loop_runs_passes_until_it_is_told_to_stop(monkeypatch):
         command.handle()
 
     assert len(fake.published) == 1
-    assert passes == [1.0, 1.0]  # slept only after passes that sent nothing
+    assert passes == [0.1, 0.1]  # slept only after passes that sent nothing (the default)
 
 
 def test_the_relay_fault_dies_after_the_publish_and_before_marking_it_sent(settings, monkeypatch):
