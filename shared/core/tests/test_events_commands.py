@@ -10,11 +10,19 @@ from django.utils import timezone
 
 from shared.core.events import transport
 from shared.core.events.testing import InMemoryTransport
-from shared.core.management.commands import relay_events
+from shared.core.management.commands import consume_events, relay_events
 from shared.core.tests.events_helpers import DB, publisher, widget_event
 from shared.core.tests.testapp.models import InboxEvent, OutboxEvent, Widget
 
 pytestmark = pytest.mark.django_db(databases=[DB])
+
+
+@pytest.fixture(autouse=True)
+def keep_the_tests_connection(monkeypatch):
+    """The loops drop stale connections; here that would close the test's own transaction (on
+    PostgreSQL), as Django's test client also prevents for requests."""
+    for command in (relay_events, consume_events):
+        monkeypatch.setattr(command, "close_old_connections", lambda: None)
 
 
 def run(*args: str) -> str:
