@@ -21,13 +21,7 @@ import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
 from config.wsgi import application
 from services.projects.models import ProjectMembership
@@ -36,39 +30,14 @@ from services.users.contracts.v1.fake import FakeUsersClient
 from services.users.services.token_service import TokenService
 from services.users.services.user_service import UserService
 from shared.core.clients import clients
-from shared.core.exceptions.codes import ErrorCode
+from tests.fuzz_checks import CHECKS, fuzz_settings
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "20"))
 PASSWORD = "fuzz-correct-horse-battery-9"
 GATEWAY_ONLY_STATUSES = {429}  # documented for clients of the gateway; the service never answers
 
 
-@schemathesis.check
-def error_code_matches_status(ctx: Any, response: Any, case: Any) -> None:
-    """An error's ``code`` is one whose status is the response's status."""
-    if response.status_code < 400:
-        return None
-    code = ErrorCode(response.json()["error"]["code"])
-    assert code.status == response.status_code, f"{code} answered with {response.status_code}"
-    return None
-
-
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_schema_conformance,
-    error_code_matches_status,
-]
-FUZZ_SETTINGS = settings(
-    max_examples=MAX_EXAMPLES,
-    derandomize=True,
-    database=None,
-    deadline=None,
-    phases=[Phase.explicit, Phase.generate, Phase.shrink],
-    suppress_health_check=list(HealthCheck),
-    print_blob=True,
-)
+FUZZ_SETTINGS = fuzz_settings(MAX_EXAMPLES)
 
 users_schema = schemathesis.openapi.from_wsgi("/api/schema/users/?format=json", application)
 projects_schema = schemathesis.openapi.from_wsgi("/api/schema/projects/?format=json", application)

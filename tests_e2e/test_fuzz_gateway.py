@@ -17,49 +17,15 @@ from typing import Any
 import httpx
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis.errors import Unsatisfiable
-from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
-from shared.core.exceptions.codes import ErrorCode
+from tests.fuzz_checks import CHECKS, fuzz_settings
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_GATEWAY_MAX_EXAMPLES", "8"))
 PASSWORD = "fuzz-correct-horse-battery-9"
-# The gateway's own answers to malformed heads carry validation_error with their own status.
-GATEWAY_HEAD_STATUSES = {408, 411, 414, 431, 494}
-
-
-@schemathesis.check
-def error_code_matches_status(ctx: Any, response: Any, case: Any) -> None:
-    if response.status_code < 400 or response.status_code in GATEWAY_HEAD_STATUSES:
-        return None
-    code = ErrorCode(response.json()["error"]["code"])
-    assert code.status == response.status_code, f"{code} answered with {response.status_code}"
-    return None
-
-
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_schema_conformance,
-    error_code_matches_status,
-]
-FUZZ_SETTINGS = settings(
-    max_examples=MAX_EXAMPLES,
-    derandomize=True,
-    database=None,
-    deadline=None,
-    phases=[Phase.explicit, Phase.generate],
-    suppress_health_check=list(HealthCheck),
-    print_blob=True,
-)
+FUZZ_SETTINGS = fuzz_settings(MAX_EXAMPLES, shrink=False)
 
 
 @dataclass
