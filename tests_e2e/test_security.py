@@ -351,15 +351,16 @@ def test_a_small_chunked_body_is_read_like_any_other(base_url, victim):
 # --- what only the gateway does ----------------------------------------------------------------
 
 
-def test_internal_admin_and_readiness_paths(api, topology):
+def test_internal_admin_and_readiness_paths(api, topology, victim):
     """The gateway answers 404 for them; a bare monolith serves its probes and internal API."""
     paths = ["/internal/v1/users/", "/internal/v1/users/by-email/?email=a@example.com", "/admin/"]
     if topology in GATEWAYS:
         for path in [*paths, "/readyz", "/readyz/"]:
             assert_envelope(api.get(path), 404, "not_found")
-        # Even with a plausible service credential, nothing internal is routed.
-        response = api.get(paths[0], headers={"Authorization": "Service x"})
-        assert_envelope(response, 404, "not_found")
+        # Even with a plausible service credential or a user's token, nothing internal is routed.
+        for credential in ("Service x", victim.auth["Authorization"]):
+            response = api.get(paths[0], headers={"Authorization": credential})
+            assert_envelope(response, 404, "not_found")
     else:
         ready = api.get("/readyz")
         assert ready.status_code == 200, ready.text
@@ -370,6 +371,8 @@ def test_internal_admin_and_readiness_paths(api, topology):
             assert_envelope(api.get(path), 401, "not_authenticated")
             response = api.get(path, headers={"Authorization": "Service wrong"})
             assert_envelope(response, 401, "authentication_failed")
+            # A user's valid access token is no service credential.
+            assert_envelope(api.get(path, headers=victim.auth), 401, "authentication_failed")
         assert_envelope(api.get("/admin/"), 404, "not_found")
     health = api.get("/healthz")
     assert health.status_code == 200, health.text
