@@ -9,7 +9,7 @@ then the fault is removed and the topology must recover by itself, nothing else 
   (never restarted) answers in full again once its breaker lets a trial call through (5 s).
 - **users slow**: users restarted with ``FAULT_INTERNAL_DELAY_SECONDS`` (its internal API answers
   later than the client's read timeout): the same degraded answers, none later than the client's
-  deadline (4 s). In compose the delay is a test-only setting refused when
+  deadline (3 s). In compose the delay is a test-only setting refused when
   ``DJANGO_ENV=production``, so the slow users container runs in development mode meanwhile.
 - **projects stopped**: its paths answer the gateway's 502/503/504 envelope with X-Request-ID;
   users (register, login, me) is unaffected. Started again, it answers again.
@@ -36,7 +36,7 @@ import pytest
 from tests_e2e.drivers import Compose, Driver, SplitLocal
 from tests_e2e.scenario import PASSWORD, register_and_login
 
-# The users client's budget is 4 s per call, retries included (ClientPolicy): with the gateway
+# The users client's budget is 3 s per call, retries included (ClientPolicy): with the gateway
 # and projects' own work, no answer may take 5 s.
 DEADLINE = 5.0
 # The breaker lets a trial call through 5 s after it opened; a service starts in a few seconds.
