@@ -306,7 +306,11 @@ class ProjectService(BaseService[Project]):
         not run twice for one event anyway).
         """
         with transaction.atomic(using=DB):
-            DeletedSubject.objects.using(DB).get_or_create(user_uuid=user_uuid)
+            # One INSERT that tolerates a repeat (no read first, no savepoint): this is the hot
+            # path of the consumer when many accounts are deleted at once.
+            DeletedSubject.objects.using(DB).bulk_create(
+                [DeletedSubject(user_uuid=user_uuid)], ignore_conflicts=True
+            )
             owned = Project.objects.using(DB).filter(owner_uuid=user_uuid).order_by("id")
             for project in owned.select_for_update():
                 self._delete(project)
