@@ -176,7 +176,6 @@ def test_events_prune_deletes_old_sent_rows():
 
 
 def test_relay_loop_runs_passes_until_it_is_told_to_stop(monkeypatch):
-    from shared.core.management.commands import relay_events
 
     publish(widget_event("gear"))
     passes = []
