@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 PYTEST := $(BIN)/pytest
 COV := --cov --cov-append --cov-report=
 
-.PHONY: help install run migrate test test-unit test-e2e test-postgres test-core test-users test-projects test-monolith fuzz \
+.PHONY: help install run migrate test test-unit test-e2e test-postgres test-kit test-core test-users test-projects test-monolith fuzz \
         lint format clean contracts bench bench-clients bench-api bench-events \
         wheels images images-offline compose-env compose-plugin split split-down split-reset split-local \
         split-local-down
@@ -17,10 +17,13 @@ COV := --cov --cov-append --cov-report=
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml shared/core/pyproject.toml
+# The project's own distributions, in dependency order: the pure kit, core, each contract.
+LOCAL_DISTS := shared/kit shared/core services/users/contracts services/projects/contracts
+
+$(STAMP): pyproject.toml $(addsuffix /pyproject.toml,$(LOCAL_DISTS))
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e shared/core -e '.[dev]'
+	$(BIN)/python -m pip install --quiet $(addprefix -e ,$(LOCAL_DISTS)) -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)  ## Create the virtualenv and install the project (core as its own package)
@@ -36,7 +39,7 @@ test: test-unit  ## The whole suite: unit suites, coverage, import rules, e2e, t
 
 test-unit: $(STAMP)  ## Everything but the end-to-end tests (no Docker needed)
 	rm -f .coverage
-	$(MAKE) --no-print-directory test-core test-users test-projects test-monolith
+	$(MAKE) --no-print-directory test-kit test-core test-users test-projects test-monolith
 	$(BIN)/coverage report --fail-under=90
 	$(BIN)/lint-imports
 	VAR_DIR=$$(mktemp -d) $(BIN)/python manage.py makemigrations --check --dry-run
@@ -47,6 +50,9 @@ test-e2e: images compose-plugin  ## Every topology end to end (monolith, split-l
 test-postgres: images  ## The core, users, projects and monolith suites again, on PostgreSQL (testcontainers)
 	$(BIN)/python -m tests.with_postgres \
 	  $(MAKE) --no-print-directory test-core test-users test-projects test-monolith COV=
+
+test-kit: $(STAMP)  ## The pure-Python kit's suite, without Django
+	$(PYTEST) -c shared/kit/pyproject.toml shared/kit $(COV)
 
 test-core: $(STAMP)  ## Core's own suite, with no service installed
 	$(PYTEST) shared/core --ds=shared.core.tests.settings $(COV)
@@ -67,8 +73,8 @@ fuzz: $(STAMP)  ## Fuzz both OpenAPI documents in-process and through split-loca
 
 contracts: $(STAMP)  ## Rewrite the committed JSON Schema snapshots of every contract version
 	for service in users projects; do \
-	  $(BIN)/python -m shared.core.contracts.snapshot write \
-	    services.$$service.contracts.v1 services/$$service/contracts/v1/schema.json; \
+	  $(BIN)/python -m shared.kit.snapshot write \
+	    $${service}_contracts.v1 services/$$service/contracts/$${service}_contracts/v1/schema.json; \
 	done
 
 bench-clients: $(STAMP)  ## get_users(20) through local, wsgi and http: medians and ratios
@@ -91,16 +97,17 @@ export GATEWAY_PORT COMPOSE_ENV_DIR
 
 DEPS_WHEELS := build/wheels/deps/.built
 
-$(DEPS_WHEELS): pyproject.toml shared/core/pyproject.toml | $(STAMP)
-	rm -rf build/wheels/deps build/lib shared/core/build && mkdir -p build/wheels/deps
-	$(BIN)/pip wheel --quiet --wheel-dir build/wheels/deps ./shared/core .
-	rm -f build/wheels/deps/split_ready*.whl
+$(DEPS_WHEELS): pyproject.toml $(addsuffix /pyproject.toml,$(LOCAL_DISTS)) | $(STAMP)
+	rm -rf build/wheels/deps build/lib $(addsuffix /build,$(LOCAL_DISTS)) && mkdir -p build/wheels/deps
+	$(BIN)/pip wheel --quiet --wheel-dir build/wheels/deps $(addprefix ./,$(LOCAL_DISTS)) .
+	rm -f build/wheels/deps/split_ready*.whl build/wheels/deps/*_contracts-*.whl
 	touch $@
 
 wheels: $(DEPS_WHEELS)  ## Build the wheels the images install (build/wheels/{deps,app})
-	rm -rf build/wheels/app build/lib shared/core/build && mkdir -p build/wheels/app
-	SOURCE_DATE_EPOCH=315532800 $(BIN)/pip wheel --quiet --no-deps --wheel-dir build/wheels/app ./shared/core .
-	rm -rf shared/core/build
+	rm -rf build/wheels/app build/lib $(addsuffix /build,$(LOCAL_DISTS)) && mkdir -p build/wheels/app
+	SOURCE_DATE_EPOCH=315532800 $(BIN)/pip wheel --quiet --no-deps --wheel-dir build/wheels/app \
+	  $(addprefix ./,$(LOCAL_DISTS)) .
+	rm -rf $(addsuffix /build,$(LOCAL_DISTS))
 
 images-offline:  ## Build the local Debian base images (debootstrap + docker import): app and broker
 	docker/build-offline-base.sh

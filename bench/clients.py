@@ -73,10 +73,10 @@ def main() -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    from services.users.client.http import HttpUsersClient
     from services.users.client.local import LocalUsersClient
     from services.users.models import User
     from shared.core.clients.wsgi import in_process_base_url, in_process_transport
+    from users_contracts.v1.http import HttpUsersClient
 
     call_command("migrate_all", verbosity=0)
     users = [

@@ -61,7 +61,7 @@ def _setup() -> None:
 def _user_deleted(tag: str):
     import uuid
 
-    from services.users.contracts.v1.events import UserDeleted, UserDeletedData
+    from users_contracts.v1.events import UserDeleted, UserDeletedData
 
     user_uuid = uuid.uuid4()
     return UserDeleted(

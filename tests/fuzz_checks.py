@@ -16,7 +16,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from shared.core.exceptions.codes import ErrorCode
+from shared.kit.errors import ErrorCode
 
 # The gateway's own answers to malformed heads carry validation_error with their own status.
 GATEWAY_HEAD_STATUSES = {408, 411, 414, 431, 494}

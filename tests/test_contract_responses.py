@@ -2,8 +2,8 @@
 
 import pytest
 
-from services.projects.contracts.v1 import MemberResponse, ProjectResponse
-from services.users.contracts.v1 import UserSummary
+from projects_contracts.v1 import MemberResponse, ProjectResponse
+from users_contracts.v1 import UserSummary
 
 pytestmark = pytest.mark.django_db(databases=["users", "projects"])
 

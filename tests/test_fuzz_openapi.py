@@ -26,11 +26,11 @@ from schemathesis.checks import not_a_server_error
 from config.wsgi import application
 from services.projects.models import ProjectMembership
 from services.projects.services.project_service import ProjectService
-from services.users.contracts.v1.fake import FakeUsersClient
 from services.users.services.token_service import TokenService
 from services.users.services.user_service import UserService
 from shared.core.clients import clients
 from tests.fuzz_checks import CHECKS, fuzz_settings
+from users_contracts.v1.fake import FakeUsersClient
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "20"))
 PASSWORD = "fuzz-correct-horse-battery-9"

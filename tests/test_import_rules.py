@@ -16,11 +16,17 @@ LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 PACKAGES = [
     "config",
     "shared/core",
-    "shared/core/exceptions",
+    "shared/kit",
     *[
         f"services/{service}/{layer}"
         for service in ("users", "projects")
-        for layer in ("", "api", "client", "services", "models", "contracts", "contracts/v1")
+        for layer in ("", "api", "client", "services", "models")
+    ],
+    # contract distributions install top-level packages
+    *[
+        f"{service}_contracts/{version}"
+        for service in ("users", "projects")
+        for version in ("", "v1")
     ],
 ]
 
@@ -50,12 +56,12 @@ def miniature(tmp_path: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "__init__.py").write_text("")
     (tmp_path / "shared" / "__init__.py").write_text("")
-    (tmp_path / "shared/core/exceptions/domain.py").write_text("")
-    (tmp_path / "services/users/contracts/v1/schemas.py").write_text(
-        "import pydantic\nimport shared.core.exceptions.domain\n"
+    (tmp_path / "shared/kit/errors.py").write_text("")
+    (tmp_path / "users_contracts/v1/schemas.py").write_text(
+        "import pydantic\nimport shared.kit.errors\n"
     )
     (tmp_path / "services/projects/services/project_service.py").write_text(
-        "import services.users.contracts.v1.schemas\nimport services.projects.models\n"
+        "import users_contracts.v1.schemas\nimport services.projects.models\n"
     )
     (tmp_path / "services/projects/api/views.py").write_text(
         "import services.projects.services.project_service\n"
@@ -97,9 +103,19 @@ def test_the_miniature_layout_keeps_every_contract(miniature):
             "users knows projects only through projects' contracts",
         ),
         (
-            "services/users/contracts/v1/orm.py",
+            "users_contracts/v1/orm.py",
             "import django.db\n",
-            "contracts are pure Python: no Django, no DRF, no service internals",
+            "contracts are pure Python: no Django, no DRF, no core, no service internals",
+        ),
+        (
+            "projects_contracts/v1/helpers.py",
+            "import shared.core\n",
+            "contracts are pure Python: no Django, no DRF, no core, no service internals",
+        ),
+        (
+            "shared/kit/leak.py",
+            "import django.conf\n",
+            "the kit is pure Python: no Django, no core, no service",
         ),
         (
             "shared/core/leak.py",

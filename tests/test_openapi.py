@@ -150,7 +150,7 @@ def test_every_error_status_is_the_error_envelope(documents):
 
 
 def test_the_envelope_and_its_codes_are_components(documents):
-    from shared.core.exceptions.codes import ErrorCode
+    from shared.kit.errors import ErrorCode
 
     for document in documents.values():
         schemas = document["components"]["schemas"]
@@ -336,8 +336,8 @@ def test_real_project_responses_match_the_documents(client, documents, register_
 
 @pytest.mark.django_db(databases=["users", "projects"])
 def test_degraded_responses_match_the_documents(client, documents, register_and_login):
-    from services.users.contracts.v1.fake import FakeUsersClient
     from shared.core.clients import clients
+    from users_contracts.v1.fake import FakeUsersClient
 
     _, owner = register_and_login("owner@example.com", "Owner")
     created = client.post("/api/projects/", {"name": "Apollo"}, format="json", headers=owner)

@@ -8,9 +8,9 @@ import httpx
 import pytest
 from django.conf import settings
 
-from services.users.client.http import HttpUsersClient
 from shared.core.clients import clients
-from shared.core.clients.http import ClientPolicy, reset_clients
+from shared.kit.http import ClientPolicy, reset_clients
+from users_contracts.v1.http import HttpUsersClient
 
 BOTH = ["users", "projects"]
 

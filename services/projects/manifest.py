@@ -1,7 +1,7 @@
 """How the composition root hosts the projects service."""
 
-from services.users.contracts.v1.events import USER_DELETED
 from shared.core.manifest import ServiceManifest
+from users_contracts.v1.events import USER_DELETED
 
 MANIFEST = ServiceManifest(
     name="projects",

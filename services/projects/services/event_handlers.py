@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from services.projects.services.project_service import ProjectService
-from services.users.contracts.v1.events import UserDeleted
+from users_contracts.v1.events import UserDeleted
 
 
 def on_user_deleted(envelope: Mapping[str, Any]) -> None:

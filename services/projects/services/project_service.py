@@ -8,7 +8,7 @@ from uuid import UUID
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OrderBy, OuterRef, Q, QuerySet
 
-from services.projects.contracts.v1.events import (
+from projects_contracts.v1.events import (
     MembershipData,
     ProjectCreated,
     ProjectData,
@@ -28,19 +28,19 @@ from services.projects.models import (
 )
 from services.projects.models.membership import MemberRole
 from services.projects.models.project import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH
-from services.users.contracts.v1 import UsersClient, UserSummary
 from shared.core.clients import clients
 from shared.core.db.ordering import ordered
 from shared.core.events.publisher import Publisher
-from shared.core.exceptions import (
+from shared.core.services import BaseService
+from shared.core.utils.validators import clean_text, parse_uuid
+from shared.kit.errors import (
     ConflictError,
     NotFoundError,
     PermissionDeniedError,
     ServiceUnavailableError,
     ValidationError,
 )
-from shared.core.services import BaseService
-from shared.core.utils.validators import clean_text, parse_uuid
+from users_contracts.v1 import UsersClient, UserSummary
 
 DB: Final = "projects"
 publisher: Final = Publisher(outbox=OutboxEvent, using=DB)

@@ -14,10 +14,10 @@ from rest_framework.test import APIClient
 
 from services.projects.models import Project
 from services.projects.services.project_service import ProjectService
-from services.users.contracts.v1.fake import FakeUsersClient
-from services.users.contracts.v1.schemas import UserSummary
 from shared.core.clients import clients
 from shared.core.testing import bearer
+from users_contracts.v1.fake import FakeUsersClient
+from users_contracts.v1.schemas import UserSummary
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from services.projects.contracts.v1 import MemberResponse
+from projects_contracts.v1 import MemberResponse
 from services.projects.models import ProjectMembership
 from services.projects.tests.helpers import assert_error, projects_db
 

@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from services.projects.contracts.v1 import ProjectCreateRequest, ProjectResponse
+from projects_contracts.v1 import ProjectCreateRequest, ProjectResponse
 from services.projects.models import Project
 from services.projects.tests.helpers import assert_error, projects_db
 from shared.core.authentication.keys import generate_rsa_keypair, jwk_thumbprint

@@ -6,9 +6,9 @@ import pytest
 
 from services.projects.models import InboxEvent, OutboxEvent, Project, ProjectMembership
 from services.projects.tests.helpers import projects_db
-from services.users.contracts.v1.events import UserDeleted, UserDeletedData
-from shared.core.context import request_id_var
 from shared.core.events import inbox, registry
+from shared.kit.context import request_id_var
+from users_contracts.v1.events import UserDeleted, UserDeletedData
 
 pytestmark = projects_db
 

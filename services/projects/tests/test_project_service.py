@@ -9,7 +9,7 @@ from django.utils import timezone
 from services.projects.models import Project
 from services.projects.services.project_service import ProjectService
 from services.projects.tests.helpers import projects_db
-from shared.core.exceptions import (
+from shared.kit.errors import (
     ConflictError,
     NotFoundError,
     PermissionDeniedError,
@@ -499,7 +499,7 @@ def test_owners_of_is_degraded_when_users_is_unavailable(service, users_fake, pr
 
 
 def test_service_uses_an_injected_users_client(owner, project, users_fake):
-    from services.users.contracts.v1.fake import FakeUsersClient
+    from users_contracts.v1.fake import FakeUsersClient
 
     injected = FakeUsersClient()
     injected.add_user(email="x@example.com", display_name="Injected", uuid=owner.uuid)

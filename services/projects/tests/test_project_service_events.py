@@ -4,10 +4,10 @@ from uuid import uuid4
 
 import pytest
 
-from services.projects.contracts.v1 import events as contract
+from projects_contracts.v1 import events as contract
 from services.projects.models import DeletedSubject, OutboxEvent, Project, ProjectMembership
 from services.projects.tests.helpers import projects_db
-from shared.core.exceptions import PermissionDeniedError, ValidationError
+from shared.kit.errors import PermissionDeniedError, ValidationError
 
 pytestmark = projects_db
 

@@ -3,9 +3,9 @@
 from collections.abc import Iterable
 from uuid import UUID
 
-from services.users.contracts.v1.schemas import UserSummary
 from services.users.models import User
 from services.users.services.user_service import UserService
+from users_contracts.v1.schemas import UserSummary
 
 
 def _summary(user: User) -> UserSummary:

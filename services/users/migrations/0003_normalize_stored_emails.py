@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from shared.core.exceptions import ValidationError
+from shared.kit.errors import ValidationError
 from shared.core.utils.validators import normalize_email
 
 BATCH = 1000

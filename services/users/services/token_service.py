@@ -14,8 +14,8 @@ from services.users.models import User
 from services.users.services.tokens import RefreshToken, record_outstanding
 from shared.core.authentication.keys import jwks_document
 from shared.core.authentication.tokens import token_backend
-from shared.core.exceptions import AuthenticationFailedError, ValidationError
 from shared.core.utils.validators import normalize_email
+from shared.kit.errors import AuthenticationFailedError, ValidationError
 
 DB = "users"
 BAD_CREDENTIALS = "No active account found with the given credentials."

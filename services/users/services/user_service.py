@@ -9,15 +9,15 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from services.users.contracts.v1.events import UserDeleted, UserDeletedData
 from services.users.models import OutboxEvent, User
 from services.users.models.user import DISPLAY_NAME_MAX_LENGTH
 from services.users.services.passwords import password_validators
 from services.users.services.token_service import TokenService
 from shared.core.events.publisher import Publisher
-from shared.core.exceptions import NotFoundError, ValidationError
 from shared.core.services import BaseService
 from shared.core.utils.validators import clean_text, normalize_email
+from shared.kit.errors import NotFoundError, ValidationError
+from users_contracts.v1.events import UserDeleted, UserDeletedData
 
 DB = "users"
 publisher = Publisher(outbox=OutboxEvent, using=DB)

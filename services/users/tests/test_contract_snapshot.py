@@ -6,10 +6,11 @@ A breaking change needs a new contract version (contracts/README.md).
 
 from pathlib import Path
 
-from shared.core.contracts.snapshot import breaking_changes, build_snapshot, load
+import users_contracts.v1
+from shared.kit.snapshot import breaking_changes, build_snapshot, load
 
-PACKAGE = "services.users.contracts.v1"
-SNAPSHOT = Path(__file__).resolve().parents[1] / "contracts" / "v1" / "schema.json"
+PACKAGE = "users_contracts.v1"
+SNAPSHOT = Path(users_contracts.v1.__file__).parent / "schema.json"
 
 
 def test_contract_v1_has_no_breaking_change():

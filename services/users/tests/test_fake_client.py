@@ -4,9 +4,9 @@ from uuid import uuid4
 
 import pytest
 
-from services.users.contracts.v1 import UserSummary
-from services.users.contracts.v1.fake import FakeUsersClient
-from shared.core.exceptions import NotFoundError, ServiceUnavailableError
+from shared.kit.errors import NotFoundError, ServiceUnavailableError
+from users_contracts.v1 import UserSummary
+from users_contracts.v1.fake import FakeUsersClient
 
 
 @pytest.fixture

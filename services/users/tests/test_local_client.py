@@ -6,9 +6,9 @@ import pytest
 from django.db import connections
 
 from services.users.client.local import LocalUsersClient
-from services.users.contracts.v1 import UserSummary
 from services.users.services.user_service import UserService
-from shared.core.exceptions import NotFoundError
+from shared.kit.errors import NotFoundError
+from users_contracts.v1 import UserSummary
 
 pytestmark = pytest.mark.django_db(databases=["users"])
 

@@ -14,8 +14,8 @@ from services.users.models import User
 from services.users.services.token_service import TokenService
 from services.users.tests.conftest import PASSWORD
 from shared.core.authentication.tokens import token_backend
-from shared.core.exceptions import AuthenticationFailedError
 from shared.core.testing import mint_token
+from shared.kit.errors import AuthenticationFailedError
 
 pytestmark = pytest.mark.django_db(databases=["users"])
 

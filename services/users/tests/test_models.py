@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 
 from services.users.models import User
 from services.users.tests.conftest import PASSWORD
-from shared.core.exceptions import ValidationError
+from shared.kit.errors import ValidationError
 
 pytestmark = pytest.mark.django_db(databases=["users"])
 

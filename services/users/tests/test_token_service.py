@@ -13,8 +13,8 @@ from services.users.services.tokens import RefreshToken
 from services.users.services.user_service import UserService
 from services.users.tests.conftest import PASSWORD
 from shared.core.authentication.tokens import token_backend
-from shared.core.exceptions import AuthenticationFailedError, ValidationError
 from shared.core.testing import mint_token
+from shared.kit.errors import AuthenticationFailedError, ValidationError
 
 pytestmark = pytest.mark.django_db(databases=["users"])
 

@@ -6,12 +6,12 @@ import pytest
 from django.db.models.signals import pre_save
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
-from services.users.contracts.v1.events import UserDeleted
 from services.users.models import OutboxEvent, User
 from services.users.services.token_service import TokenService
 from services.users.services.user_service import UserService
 from services.users.tests.conftest import PASSWORD
-from shared.core.exceptions import AuthenticationFailedError, NotFoundError, ValidationError
+from shared.kit.errors import AuthenticationFailedError, NotFoundError, ValidationError
+from users_contracts.v1.events import UserDeleted
 
 pytestmark = pytest.mark.django_db(databases=["users"])
 

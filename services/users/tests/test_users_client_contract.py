@@ -11,14 +11,14 @@ from uuid import UUID, uuid4
 import pytest
 from django.conf import settings
 
-from services.users.client.http import HttpUsersClient
 from services.users.client.local import LocalUsersClient
-from services.users.contracts.v1 import UsersClient, UserSummary
-from services.users.contracts.v1.fake import FakeUsersClient
 from services.users.services.user_service import UserService
-from shared.core.clients.http import reset_clients
 from shared.core.clients.wsgi import in_process_base_url, in_process_transport
-from shared.core.exceptions import NotFoundError
+from shared.kit.errors import NotFoundError
+from shared.kit.http import reset_clients
+from users_contracts.v1 import UsersClient, UserSummary
+from users_contracts.v1.fake import FakeUsersClient
+from users_contracts.v1.http import HttpUsersClient
 
 PASSWORD = "correct-horse-battery-staple"
 

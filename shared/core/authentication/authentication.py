@@ -9,7 +9,7 @@ from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.tokens import Token
 
 from shared.core.authentication.principal import Principal
-from shared.core.context import user_uuid_var
+from shared.kit.context import user_uuid_var
 
 
 class StatelessJWTAuthentication(JWTStatelessUserAuthentication):

@@ -20,7 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from shared.core.exceptions import ServiceUnavailableError
+from shared.kit.errors import ServiceUnavailableError
 
 
 class ClientRegistry:

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from shared.core.context import request_id_var
 from shared.core.events.registry import Consumer
+from shared.kit.context import request_id_var
 
 logger = logging.getLogger("shared.core.events")
 

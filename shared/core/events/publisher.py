@@ -5,13 +5,13 @@ from functools import partial
 
 from django.db import transaction
 
-from shared.core.context import current_request_id
-from shared.core.contracts.events import EventEnvelope
 from shared.core.events import transport
 from shared.core.events.conf import setting
 from shared.core.events.models import OutboxEventBase
 from shared.core.events.registry import Outbox
 from shared.core.events.relay import Relay
+from shared.kit.context import current_request_id
+from shared.kit.events import EventEnvelope
 
 logger = logging.getLogger("shared.core.events")
 

@@ -17,13 +17,13 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from shared.core.context import request_id_var
 from shared.core.events import registry
 from shared.core.events.conf import setting
 from shared.core.events.messages import Outgoing
 from shared.core.events.models import InboxEventBase, OutboxEventBase
 from shared.core.events.registry import Outbox
 from shared.core.events.transport import EventTransport, PublishesBatches
+from shared.kit.context import request_id_var
 
 logger = logging.getLogger("shared.core.events")
 

@@ -1,29 +1,4 @@
-"""Domain exceptions, error codes and the error envelope.
+"""The Django side of errors: the envelope response and DRF's exception handler.
 
-Import the domain exceptions from here; they are pure Python so that contract packages can raise
-them too. The DRF exception handler lives in ``shared.core.exceptions.handler``.
+Error codes and domain errors are pure Python and live in ``shared.kit.errors``.
 """
-
-from shared.core.exceptions.codes import ErrorCode
-from shared.core.exceptions.domain import (
-    AuthenticationFailedError,
-    ConflictError,
-    DomainError,
-    NotFoundError,
-    PermissionDeniedError,
-    ServiceUnavailableError,
-    UpstreamError,
-    ValidationError,
-)
-
-__all__ = [
-    "AuthenticationFailedError",
-    "ConflictError",
-    "DomainError",
-    "ErrorCode",
-    "NotFoundError",
-    "PermissionDeniedError",
-    "ServiceUnavailableError",
-    "UpstreamError",
-    "ValidationError",
-]

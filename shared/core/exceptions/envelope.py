@@ -5,8 +5,8 @@ from typing import Any
 
 from django.http import JsonResponse
 
-from shared.core.context import current_request_id
-from shared.core.exceptions.codes import ErrorCode
+from shared.kit.context import current_request_id
+from shared.kit.errors import ErrorCode
 
 
 def error_body(

@@ -9,9 +9,8 @@ from django.http import Http404
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 
-from shared.core.exceptions.codes import ErrorCode
-from shared.core.exceptions.domain import DomainError
 from shared.core.exceptions.envelope import error_body
+from shared.kit.errors import DomainError, ErrorCode
 
 logger = logging.getLogger("shared.core.errors")
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from pythonjsonlogger.json import JsonFormatter as _JsonFormatter
 
-from shared.core.context import request_id_var, user_uuid_var
+from shared.kit.context import request_id_var, user_uuid_var
 
 
 class RequestContextFilter(logging.Filter):

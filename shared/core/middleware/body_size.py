@@ -8,8 +8,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from shared.core.exceptions.codes import ErrorCode
 from shared.core.exceptions.envelope import error_response
+from shared.kit.errors import ErrorCode
 
 
 class BodySizeLimitMiddleware:

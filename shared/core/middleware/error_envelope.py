@@ -4,8 +4,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from shared.core.exceptions.codes import ErrorCode
 from shared.core.exceptions.envelope import error_response
+from shared.kit.errors import ErrorCode
 
 JSON_CONTENT_TYPES = ("application/json", "application/problem+json")
 

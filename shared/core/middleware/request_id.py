@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from shared.core.authentication.service_token import is_service_credential
-from shared.core.context import (
+from shared.kit.context import (
     accept_or_create_request_id,
     deadline_var,
     parse_deadline,

@@ -6,7 +6,7 @@ from uuid import UUID
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 
-from shared.core.exceptions import NotFoundError
+from shared.kit.errors import NotFoundError
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 

@@ -4,10 +4,10 @@ import uuid
 
 from pydantic import BaseModel
 
-from shared.core.contracts.events import EventEnvelope
 from shared.core.events.publisher import Publisher
 from shared.core.events.registry import consumer, outboxes
 from shared.core.tests.testapp.models import OutboxEvent
+from shared.kit.events import EventEnvelope
 
 DB = "testapp"
 publisher = Publisher(outbox=OutboxEvent, using=DB)

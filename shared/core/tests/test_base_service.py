@@ -4,9 +4,9 @@ import uuid
 
 import pytest
 
-from shared.core.exceptions import NotFoundError
 from shared.core.services import BaseService
 from shared.core.tests.testapp.models import Widget
+from shared.kit.errors import NotFoundError
 
 pytestmark = pytest.mark.django_db(databases=["testapp"])
 

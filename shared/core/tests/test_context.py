@@ -3,7 +3,7 @@
 import pytest
 from django.conf import settings
 
-from shared.core.context import accept_or_create_request_id, deadline_var, parse_deadline
+from shared.kit.context import accept_or_create_request_id, deadline_var, parse_deadline
 
 
 @pytest.mark.parametrize(("header", "deadline"), [("1700000000.5", 1700000000.5), ("12", 12.0)])

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pydantic
 import pytest
 
-from shared.core.contracts.events import EventEnvelope
+from shared.kit.events import EventEnvelope
 
 
 class UserDeleted(pydantic.BaseModel):

@@ -5,13 +5,13 @@ import logging
 
 import pytest
 
-from shared.core.context import request_id_var
 from shared.core.events import inbox
 from shared.core.events.inbox import MalformedEvent
 from shared.core.events.testing import InMemoryTransport
 from shared.core.tests.events_helpers import DB, the_consumer, widget_event
 from shared.core.tests.testapp import handlers
 from shared.core.tests.testapp.models import InboxEvent, Widget
+from shared.kit.context import request_id_var
 
 pytestmark = pytest.mark.django_db(databases=[DB])
 

@@ -5,12 +5,12 @@ import logging
 import pytest
 from django.db import transaction
 
-from shared.core.context import request_id_var
 from shared.core.events import transport
 from shared.core.events.publisher import NotInTransaction
 from shared.core.events.testing import InMemoryTransport
 from shared.core.tests.events_helpers import DB, publisher, widget_event
 from shared.core.tests.testapp.models import InboxEvent, OutboxEvent, Widget
+from shared.kit.context import request_id_var
 
 pytestmark = pytest.mark.django_db(databases=[DB])
 

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from shared.core.context import request_id_var, user_uuid_var
 from shared.core.logging.json import JsonFormatter, RequestContextFilter
+from shared.kit.context import request_id_var, user_uuid_var
 
 
 @pytest.fixture

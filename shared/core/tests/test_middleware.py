@@ -5,8 +5,8 @@ import logging
 
 import pytest
 
-from shared.core.context import current_request_id
 from shared.core.tests.assertions import assert_error
+from shared.kit.context import current_request_id
 
 ONE_MIB = 1024 * 1024
 

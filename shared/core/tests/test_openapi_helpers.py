@@ -10,7 +10,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from shared.core.exceptions.codes import ErrorCode
 from shared.core.utils.openapi import (
     ERROR_DESCRIPTIONS,
     DocumentedPagination,
@@ -18,6 +17,7 @@ from shared.core.utils.openapi import (
     error_responses,
 )
 from shared.core.utils.pagination import StandardPagination
+from shared.kit.errors import ErrorCode
 
 
 class ThingSerializer(serializers.Serializer):

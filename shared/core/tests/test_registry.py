@@ -5,8 +5,8 @@ import threading
 import pytest
 
 from shared.core.clients import ClientRegistry, clients
-from shared.core.exceptions import ServiceUnavailableError
 from shared.core.tests.testapp.clients import CountingClient, OtherClient
+from shared.kit.errors import ServiceUnavailableError
 
 COUNTING = "shared.core.tests.testapp.clients.CountingClient"
 OTHER = "shared.core.tests.testapp.clients.OtherClient"
@@ -123,7 +123,7 @@ SELF_CLIENT = "shared.core.tests.testapp.clients.SelfClient"
 
 @pytest.fixture
 def _fresh_http_pools():
-    from shared.core.clients.http import reset_clients
+    from shared.kit.http import reset_clients
 
     reset_clients()
     yield

@@ -4,8 +4,8 @@ import uuid
 
 import pytest
 
-from shared.core.exceptions import ValidationError
 from shared.core.utils.validators import clean_text, normalize_email, parse_uuid
+from shared.kit.errors import ValidationError
 
 
 def test_parse_uuid_accepts_a_uuid_or_its_string():

@@ -17,8 +17,9 @@ from rest_framework_simplejwt.exceptions import InvalidToken
 
 from shared.core.authentication.authentication import StatelessJWTAuthentication
 from shared.core.authentication.service_token import IsService, ServiceTokenAuthentication
-from shared.core.context import current_request_id, deadline_var, user_uuid_var
-from shared.core.exceptions import (
+from shared.core.tests.testapp.models import Widget
+from shared.kit.context import current_request_id, deadline_var, user_uuid_var
+from shared.kit.errors import (
     AuthenticationFailedError,
     ConflictError,
     NotFoundError,
@@ -27,7 +28,6 @@ from shared.core.exceptions import (
     UpstreamError,
     ValidationError,
 )
-from shared.core.tests.testapp.models import Widget
 
 
 class GatewayTimeout(drf.APIException):

@@ -2,7 +2,7 @@
 
 - the error envelope ``{"error": {"code", "message", "details", "request_id"}}`` as the ``Error``
   component, its ``code`` as the ``ErrorCode`` enum (every code of
-  :class:`~shared.core.exceptions.codes.ErrorCode`);
+  :class:`~shared.kit.errors.ErrorCode`);
 - :func:`error_responses`: the documented error statuses of one operation, all with that body;
 - :class:`DocumentedPagination`: :class:`StandardPagination` with its real bounds and envelope
   (``page`` from 1, ``page_size`` 1..100; every key of the envelope is always present).
@@ -18,8 +18,8 @@ from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import OpenApiResponse, extend_schema_serializer
 from rest_framework import serializers
 
-from shared.core.exceptions.codes import ErrorCode
 from shared.core.utils.pagination import StandardPagination
+from shared.kit.errors import ErrorCode
 
 ERROR_CODE_COMPONENT = "ErrorCode"
 ERROR_COMPONENT = "Error"

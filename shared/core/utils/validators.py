@@ -7,7 +7,7 @@ import idna
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 
-from shared.core.exceptions import ValidationError
+from shared.kit.errors import ValidationError
 
 EMAIL_MAX_LENGTH = 254  # RFC 5321's path limit, less the angle brackets; the users column's size
 INVALID_EMAIL = "Enter a valid email address."

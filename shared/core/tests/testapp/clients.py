@@ -3,7 +3,7 @@
 import threading
 import time
 
-from shared.core.clients.http import ResilientHttpClient
+from shared.kit.http import ResilientHttpClient
 
 
 class CountingClient:

@@ -1,6 +1,6 @@
 """Version 1 of the projects contract."""
 
-from services.projects.contracts.v1.schemas import (
+from projects_contracts.v1.schemas import (
     MemberAddRequest,
     MemberResponse,
     ProjectCreateRequest,

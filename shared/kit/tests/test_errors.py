@@ -2,7 +2,7 @@
 
 import pytest
 
-from shared.core.exceptions import ErrorCode
+from shared.kit.errors import ErrorCode
 
 # DESIGN section 5, as the public API promises it.
 PUBLIC_CODES = {

@@ -6,14 +6,14 @@ import httpx
 import pydantic
 import pytest
 
-from shared.core.clients.http import (
+from shared.kit.context import deadline_var, request_id_var
+from shared.kit.errors import NotFoundError, ServiceUnavailableError, UpstreamError
+from shared.kit.http import (
     DEADLINE_HEADER,
     ClientPolicy,
     ResilientHttpClient,
     reset_clients,
 )
-from shared.core.context import deadline_var, request_id_var
-from shared.core.exceptions import NotFoundError, ServiceUnavailableError, UpstreamError
 
 FAST = ClientPolicy(backoff_multiplier=0.001, backoff_max=0.002, breaker_reset_timeout=0.2)
 

@@ -19,8 +19,8 @@ import pybreaker
 import pydantic
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
-from shared.core.context import current_request_id, deadline_var
-from shared.core.exceptions import NotFoundError, ServiceUnavailableError, UpstreamError
+from shared.kit.context import current_request_id, deadline_var
+from shared.kit.errors import NotFoundError, ServiceUnavailableError, UpstreamError
 
 ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
 

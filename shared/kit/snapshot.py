@@ -8,7 +8,7 @@ model is what the provider answers (or publishes). Comparing the committed snaps
   newly required, a response field no longer always present;
 - additive (fine): a new model, a new optional request field, a new response field, a widened enum.
 
-Usage: ``python -m shared.core.contracts.snapshot write|check <package> <file>``
+Usage: ``python -m shared.kit.snapshot write|check <package> <file>``
 (``make contracts`` writes every snapshot on purpose).
 """
 

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from pydantic import BaseModel
 
-from shared.core.contracts.events import EventEnvelope
+from shared.kit.events import EventEnvelope
 
 PRODUCER = "users"
 USER_DELETED = "user.deleted"

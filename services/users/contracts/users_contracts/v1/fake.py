@@ -3,8 +3,8 @@
 from collections.abc import Iterable
 from uuid import UUID, uuid4
 
-from services.users.contracts.v1.schemas import UserSummary
-from shared.core.exceptions.domain import NotFoundError, ServiceUnavailableError
+from shared.kit.errors import NotFoundError, ServiceUnavailableError
+from users_contracts.v1.schemas import UserSummary
 
 
 class FakeUsersClient:

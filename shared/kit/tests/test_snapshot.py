@@ -6,7 +6,7 @@ from typing import Literal
 import pytest
 from pydantic import BaseModel
 
-from shared.core.contracts.snapshot import (
+from shared.kit.snapshot import (
     breaking_changes,
     build_snapshot,
     contract_models,
@@ -15,7 +15,7 @@ from shared.core.contracts.snapshot import (
     role_of,
 )
 
-SAMPLE = "shared.core.tests.sample_contract"
+SAMPLE = "shared.kit.tests.sample_contract"
 
 
 def snapshot(*models: type[BaseModel], names: dict[type, str] | None = None) -> dict:

@@ -5,9 +5,9 @@ from uuid import UUID
 
 import httpx
 
-from services.users.contracts.v1.schemas import InternalUserListResponse, UserSummary
-from shared.core.clients.http import ClientPolicy, ResilientHttpClient
-from shared.core.exceptions import NotFoundError
+from shared.kit.errors import NotFoundError
+from shared.kit.http import ClientPolicy, ResilientHttpClient
+from users_contracts.v1.schemas import InternalUserListResponse, UserSummary
 
 MAX_BATCH = 100  # the internal batch endpoint's limit
 

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from typing import Protocol
 from uuid import UUID
 
-from services.users.contracts.v1.schemas import UserSummary
+from users_contracts.v1.schemas import UserSummary
 
 
 class UsersClient(Protocol):

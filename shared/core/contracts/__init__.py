@@ -1,1 +1,0 @@
-"""Tools for versioned contracts: the event envelope and JSON Schema snapshots (pure Python)."""
