@@ -1,1 +1,1 @@
-"""Stateless JWT authentication (RS256, verified with the public key only) and permissions."""
+"""Stateless JWT authentication (RS256, verified with the public key only)."""

@@ -7,7 +7,7 @@
      "remote": "dotted.path.HttpClient",    # ResilientHttpClient subclass (wsgi and http)
      "url": "http://users:8000", "token": "<INTERNAL_API_TOKEN>"}
 
-or simply to the dotted path of a zero-argument factory. The composition root
+The composition root
 (``config.settings``) fills it in from the topology; consumers only write ``clients.get("users")``
 and never know which transport answers.
 """
@@ -63,8 +63,6 @@ class ClientRegistry:
         config = getattr(settings, "SERVICE_CLIENTS", {}).get(name)
         if config is None:
             raise ServiceUnavailableError(f"No client is configured for the '{name}' service.")
-        if isinstance(config, str):
-            return import_string(config)()
         if config["transport"] == "local":
             return import_string(config["local"])()
         remote = import_string(config["remote"])

@@ -43,7 +43,7 @@ def check_downstream() -> dict[str, str]:
     """
     results = {}
     for name, config in getattr(settings, "SERVICE_CLIENTS", {}).items():
-        if not isinstance(config, dict) or config.get("transport") != "http":
+        if config["transport"] != "http":
             continue
         try:
             response = httpx.get(f"{config['url'].rstrip('/')}/healthz", timeout=1.0)

@@ -12,9 +12,6 @@ class SoftDeleteQuerySet(models.QuerySet):
         count = self.update(deleted_at=timezone.now())
         return count, {self.model._meta.label: count}
 
-    def hard_delete(self) -> tuple[int, dict[str, int]]:
-        return super().delete()
-
     def alive(self) -> "SoftDeleteQuerySet":
         return self.filter(deleted_at__isnull=True)
 
@@ -47,13 +44,6 @@ class SoftDeleteMixin(models.Model):
         self.deleted_at = timezone.now()
         self.save(using=using, update_fields=["deleted_at"])
         return 1, {self._meta.label: 1}
-
-    def hard_delete(self, using: Any = None) -> tuple[int, dict[str, int]]:
-        return super().delete(using=using)
-
-    def restore(self, using: Any = None) -> None:
-        self.deleted_at = None
-        self.save(using=using, update_fields=["deleted_at"])
 
 
 class OwnedMixin(models.Model):

@@ -91,7 +91,7 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
-SERVICE_CLIENTS: dict[str, str] = {}
+SERVICE_CLIENTS: dict[str, dict] = {}
 INTERNAL_API_TOKEN = "core-tests-internal-token"
 SERVICE_APP_LABELS = ["testapp"]
 

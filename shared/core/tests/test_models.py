@@ -102,34 +102,6 @@ def test_queryset_delete_is_soft(make_widget):
     assert Widget.all_objects.filter(pk__in=[first.pk, second.pk]).dead().count() == 2
 
 
-def test_instance_hard_delete_removes_the_row(make_widget):
-    widget = make_widget()
-
-    widget.hard_delete()
-
-    assert not Widget.all_objects.filter(pk=widget.pk).exists()
-
-
-def test_queryset_hard_delete_removes_the_rows(make_widget):
-    doomed, survivor = make_widget(name="doomed"), make_widget(name="survivor")
-    doomed.delete()
-
-    count, _ = Widget.all_objects.filter(name="doomed").hard_delete()
-
-    assert count == 1
-    assert list(Widget.all_objects.all()) == [survivor]
-
-
-def test_restore_brings_a_soft_deleted_row_back(make_widget):
-    widget = make_widget()
-    widget.delete()
-
-    widget.restore()
-
-    assert widget.is_deleted is False
-    assert Widget.objects.get(pk=widget.pk).deleted_at is None
-
-
 # --- OwnedMixin --------------------------------------------------------------------------------
 
 

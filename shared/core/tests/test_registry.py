@@ -14,11 +14,14 @@ OTHER = "shared.core.tests.testapp.clients.OtherClient"
 
 @pytest.fixture(autouse=True)
 def _configured(settings):
-    settings.SERVICE_CLIENTS = {"users": COUNTING, "billing": OTHER}
+    settings.SERVICE_CLIENTS = {
+        "users": {"transport": "local", "local": COUNTING},
+        "billing": {"transport": "local", "local": OTHER},
+    }
     CountingClient.constructed = 0
 
 
-def test_client_is_built_from_its_configured_factory():
+def test_local_transport_builds_the_configured_local_adapter():
     assert isinstance(ClientRegistry().get("users"), CountingClient)
     assert isinstance(ClientRegistry().get("billing"), OtherClient)
 
@@ -128,12 +131,6 @@ def _fresh_http_pools():
     reset_clients()
     yield
     reset_clients()
-
-
-def test_local_transport_builds_the_local_adapter(settings):
-    settings.SERVICE_CLIENTS = {"users": {"transport": "local", "local": COUNTING}}
-
-    assert isinstance(ClientRegistry().get("users"), CountingClient)
 
 
 @pytest.mark.usefixtures("_fresh_http_pools")

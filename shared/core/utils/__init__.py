@@ -1,1 +1,1 @@
-"""Small shared helpers: validators, decorators, pagination."""
+"""Small shared helpers: validators, pagination, content negotiation, OpenAPI."""
