@@ -20,7 +20,10 @@ from shared.core.authentication.keys import (
 from shared.core.utils.files import private_directory, private_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-USERS = KNOWN_SERVICES["users"]
+# Roles come from the manifests, never from a service's name: the service whose app holds the
+# user model (Django's own apps are routed with it) and the one that signs tokens.
+USERS = next((m for m in KNOWN_SERVICES.values() if m.user_model), None)
+TOKEN_ISSUER = next((m for m in KNOWN_SERVICES.values() if m.issues_tokens), None)
 
 # --- Environment and the hosted services -------------------------------------------------------
 
@@ -63,8 +66,8 @@ INSTALLED_APPS = [
     *[app for manifest in HOSTED for app in (*manifest.extra_apps, manifest.app)],
 ]
 # simplejwt's TokenUser imports auth models, so auth is installed everywhere; the user model is
-# the users service's only where that service is hosted.
-AUTH_USER_MODEL = "users.User" if USERS in HOSTED else "auth.User"
+# a service's only where that service is hosted.
+AUTH_USER_MODEL = next((m.user_model for m in HOSTED if m.user_model), "auth.User")
 
 MIDDLEWARE = [
     "shared.core.middleware.request_id.RequestIdMiddleware",
@@ -154,20 +157,26 @@ DATABASE_APP_ROUTES = {
 SERVICE_APP_LABELS = [manifest.name for manifest in HOSTED]  # scanned by core's boundary checks
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Authentication: RS256 JWTs; only the users service holds the private key ------------------
+# --- Authentication: RS256 JWTs; only the service that issues tokens holds the private key -----
 
-JWT_ISSUER = env.str("JWT_ISSUER", "users")
+ISSUES_TOKENS = TOKEN_ISSUER in HOSTED
+_ISSUER_NAME = TOKEN_ISSUER.name if TOKEN_ISSUER else "token-issuing"
+JWT_ISSUER = (
+    env.str("JWT_ISSUER", TOKEN_ISSUER.name)
+    if TOKEN_ISSUER
+    else env.required("JWT_ISSUER", "when no known service issues tokens")
+)
 JWT_AUDIENCE = env.str("JWT_AUDIENCE", "api")
 JWT_DEV_KEYS_DIR = env.path("JWT_DEV_KEYS_DIR", VAR_DIR / "keys")
 JWT_PRIVATE_KEY = env.file_or_value("JWT_PRIVATE_KEY")
 JWT_PUBLIC_KEY = env.file_or_value("JWT_PUBLIC_KEY")
 
-if USERS in HOSTED:
+if ISSUES_TOKENS:
     if JWT_PRIVATE_KEY is None:
         if PRODUCTION:
             raise ConfigurationError(
-                "JWT_PRIVATE_KEY: required for the users service when DJANGO_ENV=production "
-                "(or set JWT_PRIVATE_KEY_FILE)"
+                f"JWT_PRIVATE_KEY: required for the {_ISSUER_NAME} service when "
+                "DJANGO_ENV=production (or set JWT_PRIVATE_KEY_FILE)"
             )
         JWT_PRIVATE_KEY, _ = ensure_dev_keypair(JWT_DEV_KEYS_DIR)
     if PRODUCTION:
@@ -183,11 +192,13 @@ if USERS in HOSTED:
         raise ConfigurationError("JWT_PRIVATE_KEY: not a PEM-encoded RSA private key") from None
     JWT_PUBLIC_KEY = JWT_PUBLIC_KEY or _derived_public
 elif JWT_PRIVATE_KEY is not None:
-    raise ConfigurationError("JWT_PRIVATE_KEY: only the users service may hold the private key")
+    raise ConfigurationError(
+        f"JWT_PRIVATE_KEY: only the {_ISSUER_NAME} service may hold the private key"
+    )
 elif JWT_PUBLIC_KEY is None:
     if PRODUCTION:
         raise ConfigurationError(
-            "JWT_PUBLIC_KEY: required when the users service is not hosted here "
+            f"JWT_PUBLIC_KEY: required when the {_ISSUER_NAME} service is not hosted here "
             "(or set JWT_PUBLIC_KEY_FILE)"
         )
     JWT_PUBLIC_KEY = ensure_dev_keypair(JWT_DEV_KEYS_DIR)[1]

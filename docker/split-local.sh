@@ -1,21 +1,23 @@
 #!/usr/bin/env bash
-# split-local: the split topology without containers. users and projects run under gunicorn on
-# loopback ports, each with its own SQLite database, behind a host nginx rendered from the same
-# template as the gateway image. Events go through a private RabbitMQ (Debian's rabbitmq-server,
-# installed when missing; the system's own rabbitmq service is never used nor started): its node,
-# port, epmd and data are split-local's own, under var/split-local/rabbitmq. Each service runs its
-# events relay, projects its consumer. State and logs live in var/split-local/.
+# split-local: the split topology without containers. Every known service (config/services.py)
+# runs under gunicorn on a loopback port (<NAME>_PORT, default 8001, 8002, ...), each with its
+# own SQLite database, behind a host nginx rendered from the same template as the gateway image.
+# Events go through a private RabbitMQ (Debian's rabbitmq-server, installed when missing; the
+# system's own rabbitmq service is never used nor started): its node, port, epmd and data are
+# split-local's own, under var/split-local/rabbitmq. A service with an outbox runs its events
+# relay, one that consumes events its consumer. docker/split_local_plan.py derives the processes
+# and their settings from the manifests. State and logs live in var/split-local/.
 #   docker/split-local.sh up | down
+#   docker/split-local.sh plan    (what `up` would start, where; starts nothing)
 #   docker/split-local.sh stop-service <name>
 #   docker/split-local.sh start-service <name> [VAR=value ...]  (fault trials; the ports are
 #     those of the last `up`, the other processes are left alone)
-#   names: users, projects, broker, users-relay, projects-relay, projects-consumer
+#   names: broker and the processes of `plan` (users, projects, users-relay, projects-relay,
+#     projects-consumer today)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=${SPLIT_LOCAL_DIR:-$PWD/var/split-local}  # another directory: a second split-local at once
 python=${PYTHON_BIN:-.venv/bin/python}
-users_port=${USERS_PORT:-8001}
-projects_port=${PROJECTS_PORT:-8002}
 gateway_port=${GATEWAY_PORT:-8080}
 broker_port=${BROKER_PORT:-5673}  # not 5672: a system broker may be there
 broker_user=events
@@ -178,6 +180,58 @@ start_events_process() {  # start_events_process <name> <service> <command> [VAR
   echo $! > "$root/run/$name.pid"
 }
 
+# --- the plan: processes and settings from the manifests (docker/split_local_plan.py) --------
+load_plan() {
+  processes=() setting_lines=()
+  declare -gA service_of=() command_of=() port_of=()
+  local kind name rest service command port
+  while read -r kind name rest; do
+    case $kind in
+      process)
+        read -r service command port <<<"$rest"
+        processes+=("$name") service_of[$name]=$service command_of[$name]=$command
+        port_of[$name]=$port ;;
+      env) setting_lines+=("$name $rest") ;;
+    esac
+  done < <("$python" docker/split_local_plan.py "$root")
+  [ "${#processes[@]}" -gt 0 ] || { echo "split-local: no process planned" >&2; return 1; }
+}
+
+service_settings() {  # service_settings <service>: its settings into the array `settings`
+  settings=()
+  local line
+  for line in "${setting_lines[@]}"; do
+    [ "${line%% *}" = "$1" ] && settings+=("${line#* }")
+  done
+  return 0
+}
+
+web_processes() {
+  local name
+  for name in "${processes[@]}"; do
+    [ "${command_of[$name]}" = web ] && echo "$name"
+  done
+  return 0
+}
+
+print_plan() {
+  load_plan
+  printf '%-20s %-16s %s\n' broker rabbitmq-server "127.0.0.1:${BROKER_PORT:-5673}"
+  local name setting
+  for name in "${processes[@]}"; do
+    if [ "${command_of[$name]}" = web ]; then
+      printf '%-20s %-16s %s\n' "$name" gunicorn "127.0.0.1:${port_of[$name]}"
+      service_settings "${service_of[$name]}"
+      for setting in "${settings[@]}"; do printf '%-20s %s\n' "" "$setting"; done
+    else
+      printf '%-20s %-16s %s\n' "$name" "${command_of[$name]}" "${service_of[$name]}"
+    fi
+  done
+  local webs
+  webs=$(web_processes)
+  printf '%-20s %-16s %s\n' gateway nginx "127.0.0.1:$gateway_port -> ${webs//$'\n'/ }"
+}
+
 start_named() {  # start_named <name> [VAR=value ...]: with the settings `up` gives it
   local name=$1
   shift
@@ -185,22 +239,14 @@ start_named() {  # start_named <name> [VAR=value ...]: with the settings `up` gi
     start_broker
     return
   fi
+  local service=${service_of[$name]} command=${command_of[$name]}
   local events=(EVENTS_TRANSPORT=amqp EVENTS_BROKER_URL="$(broker_url)")
-  local users_settings=(JWT_PRIVATE_KEY_FILE="$root/keys/jwt_private.pem")
-  local projects_settings=(JWT_PUBLIC_KEY_FILE="$root/keys/jwt_public.pem"
-    USERS_SERVICE_URL="http://127.0.0.1:$users_port")
-  case $name in
-    users)
-      start_service users "$users_port" "${users_settings[@]}" "${events[@]}" "$@" ;;
-    projects)
-      start_service projects "$projects_port" "${projects_settings[@]}" "${events[@]}" "$@" ;;
-    users-relay)
-      start_events_process "$name" users relay_events "${users_settings[@]}" "${events[@]}" "$@" ;;
-    projects-relay)
-      start_events_process "$name" projects relay_events "${projects_settings[@]}" "${events[@]}" "$@" ;;
-    projects-consumer)
-      start_events_process "$name" projects consume_events "${projects_settings[@]}" "${events[@]}" "$@" ;;
-  esac
+  service_settings "$service"
+  if [ "$command" = web ]; then
+    start_service "$service" "${port_of[$name]}" "${settings[@]}" "${events[@]}" "$@"
+  else
+    start_events_process "$name" "$service" "$command" "${settings[@]}" "${events[@]}" "$@"
+  fi
 }
 
 up() {
@@ -212,8 +258,10 @@ up() {
   nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
   install_broker
   down quiet
+  load_plan
   mkdir -p "$root/run" "$root/logs" "$root/nginx" "$root/keys"
-  # The dev key pair: users signs with the private key, projects only ever sees the public one.
+  # The dev key pair: the service that issues tokens signs with the private key, the others
+  # only ever see the public one.
   "$python" -c "from pathlib import Path; from shared.core.authentication.keys import ensure_dev_keypair; ensure_dev_keypair(Path('$root/keys'))"
   # The broker's node: its name follows the state directory; its Erlang ports are free ones.
   broker_node=split-local-$(printf %s "$root" | cksum | cut -d' ' -f1)@localhost
@@ -223,20 +271,24 @@ probes = [socket.socket() for _ in range(2)]
 for probe in probes:
     probe.bind(("127.0.0.1", 0))
 print(*(probe.getsockname()[1] for probe in probes))')
-  printf '%s=%s\n' users_port "$users_port" projects_port "$projects_port" \
-    broker_port "$broker_port" broker_node "$broker_node" broker_dist_port "$broker_dist_port" \
-    broker_epmd_port "$broker_epmd_port" >"$root/run/ports"
+  local name webs upstreams=()
+  webs=$(web_processes)
+  {
+    for name in $webs; do printf '%s_port=%s\n' "$name" "${port_of[$name]}"; done
+    printf '%s=%s\n' broker_port "$broker_port" broker_node "$broker_node" \
+      broker_dist_port "$broker_dist_port" broker_epmd_port "$broker_epmd_port"
+  } >"$root/run/ports"
   start_named broker
-  start_named users
-  start_named projects
-  wait_ready "http://127.0.0.1:$users_port/readyz"
-  wait_ready "http://127.0.0.1:$projects_port/readyz"
+  for name in $webs; do start_named "$name"; done
+  for name in $webs; do
+    wait_ready "http://127.0.0.1:${port_of[$name]}/readyz"
+    upstreams+=(--upstream "$name=127.0.0.1:${port_of[$name]}")
+  done
   # After their service: its start migrated the tables they read.
-  start_named users-relay
-  start_named projects-relay
-  start_named projects-consumer
-  "$python" -m gateway.render --users "127.0.0.1:$users_port" \
-    --projects "127.0.0.1:$projects_port" --listen "127.0.0.1:$gateway_port" \
+  for name in "${processes[@]}"; do
+    [ "${command_of[$name]}" = web ] || start_named "$name"
+  done
+  "$python" -m gateway.render "${upstreams[@]}" --listen "127.0.0.1:$gateway_port" \
     --runtime-dir "$root/nginx" --output "$root/nginx/nginx.conf" >/dev/null
   setsid "$nginx_bin" -e stderr -c "$root/nginx/nginx.conf" -g 'daemon off;' \
     >>"$root/logs/gateway.log" 2>&1 &
@@ -250,11 +302,14 @@ down() {
   # The epmd of the broker that `up` started (only that: the ports of this call stay).
   broker_epmd_port=$(sed -n 's/^broker_epmd_port=//p' "$root/run/ports" 2>/dev/null || true)
   stop gateway
-  stop projects-consumer
-  stop projects-relay
-  stop users-relay
-  stop projects
-  stop users
+  load_plan
+  local index pid_file
+  for ((index = ${#processes[@]} - 1; index >= 0; index--)); do stop "${processes[index]}"; done
+  for pid_file in "$root"/run/*.pid; do  # any other left from an `up` with other manifests
+    [ -e "$pid_file" ] || continue
+    pid_file=${pid_file##*/}
+    [ "$pid_file" = broker.pid ] || stop "${pid_file%.pid}"
+  done
   stop_broker
   [ "${1:-}" = quiet ] || echo "split-local is down"
 }
@@ -262,26 +317,29 @@ down() {
 case "${1:-}" in
   up) up ;;
   down) down ;;
+  plan) print_plan ;;
   stop-service | start-service)
     [ -f "$root/run/ports" ] || { echo "split-local is not up" >&2; exit 1; }
     . "$root/run/ports"
-    case "$1:${2:-}" in
-      *:users | *:projects | *:broker | *:users-relay | *:projects-relay | *:projects-consumer) ;;
-      *) echo "usage: $0 $1 users|projects|broker|users-relay|projects-relay|projects-consumer" >&2
-         exit 2 ;;
-    esac
+    # The ports of the last `up`, for the plan: users_port=8001 -> USERS_PORT=8001.
+    while IFS='=' read -r key value; do
+      case $key in *_port) export "${key^^}=$value" ;; esac
+    done <"$root/run/ports"
+    load_plan
+    if [ "${2:-}" != broker ] && [ -z "${command_of[${2:-none}]:-}" ]; then
+      echo "usage: $0 $1 broker|$(IFS='|'; echo "${processes[*]}")" >&2
+      exit 2
+    fi
     if [ "$2" = broker ]; then stop_broker; else stop "$2"; fi
     if [ "$1" = start-service ]; then
       name=$2
       shift 2
       start_named "$name" "$@"
-      case $name in
-        users | projects)
-          port_var=${name}_port
-          wait_ready "http://127.0.0.1:${!port_var}/readyz" ;;
-      esac
+      if [ "$name" != broker ] && [ "${command_of[$name]}" = web ]; then
+        wait_ready "http://127.0.0.1:${port_of[$name]}/readyz"
+      fi
     fi
     ;;
-  *) echo "usage: $0 up|down|stop-service <name>|start-service <name> [VAR=value ...]" >&2
+  *) echo "usage: $0 up|down|plan|stop-service <name>|start-service <name> [VAR=value ...]" >&2
      exit 2 ;;
 esac

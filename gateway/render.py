@@ -1,19 +1,20 @@
-"""Renders the gateway's nginx configuration from the routing table in config/services.py.
+"""Renders the gateway's nginx configuration from the known services (config/services.py).
 
     python -m gateway.render                       # rewrite gateway/nginx.conf (committed)
-    python -m gateway.render --users 127.0.0.1:8001 --projects 127.0.0.1:8002 \\
+    python -m gateway.render --upstream users=127.0.0.1:8001 --upstream projects=127.0.0.1:8002 \\
         --listen 127.0.0.1:8080 --runtime-dir var/split-local/nginx --output FILE
 
-The committed gateway/nginx.conf keeps the @USERS_UPSTREAM@, @PROJECTS_UPSTREAM@, @LISTEN@ and
-@RUNTIME_DIR@ placeholders; the gateway image fills them in when it starts (entrypoint.sh), and
-split-local fills them in here. Nothing else differs between the topologies.
+One upstream per known service, its address a placeholder, @<NAME>_UPSTREAM@
+(@USERS_UPSTREAM@); the committed gateway/nginx.conf keeps those, @LISTEN@ and @RUNTIME_DIR@.
+The gateway image fills them in when it starts (entrypoint.sh, from <NAME>_UPSTREAM variables),
+split-local here. Nothing else differs between the topologies.
 """
 
 import argparse
 import json
 from pathlib import Path
 
-from config.services import BLOCKED_PREFIXES, RATE_LIMITED_PATHS, public_routes
+from config.services import BLOCKED_PREFIXES, KNOWN_SERVICES, public_routes, rate_limited_paths
 
 HERE = Path(__file__).resolve().parent
 TEMPLATE = HERE / "nginx.conf.template"
@@ -70,7 +71,7 @@ def slashless_paths() -> list[str]:
     the services answer 404 (APPEND_SLASH is off). An exact location returning 404 for each keeps
     the topologies alike: no redirect anywhere.
     """
-    proxied = [*RATE_LIMITED_PATHS, *(prefix for prefix, _ in public_routes())]
+    proxied = [*rate_limited_paths(), *(prefix for prefix, _ in public_routes())]
     return sorted({path.rstrip("/") for path in proxied if path.endswith("/")})
 
 
@@ -83,11 +84,27 @@ def _proxy(service: str) -> list[str]:
     ]
 
 
+def upstream_placeholder(service: str) -> str:
+    return f"{service.upper()}_UPSTREAM"
+
+
+def render_upstreams() -> str:
+    blocks = [
+        f"    upstream {name} {{\n"
+        f"        server @{upstream_placeholder(name)}@ max_fails=1 fail_timeout=2s;\n"
+        "        keepalive 16;\n"
+        "        keepalive_timeout 5s;\n"
+        "    }"
+        for name in KNOWN_SERVICES
+    ]
+    return "\n\n".join(blocks)
+
+
 def render_routes() -> str:
     blocks = [_location("^~", prefix, ["return 404;"]) for prefix in BLOCKED_PREFIXES]
     blocks += [_location("=", path, ["return 404;"]) for path in slashless_paths()]
     service_of = dict(public_routes())
-    for path in RATE_LIMITED_PATHS:
+    for path in rate_limited_paths():
         upstream = next(service for prefix, service in public_routes() if path.startswith(prefix))
         body = ["limit_req zone=auth burst=20 nodelay;", *_proxy(upstream)]
         blocks.append(_location("=", path, body))
@@ -133,7 +150,8 @@ def render_errors() -> str:
 
 
 def render(**placeholders: str) -> str:
-    text = TEMPLATE.read_text().replace("@ROUTES@", render_routes())
+    text = TEMPLATE.read_text().replace("@UPSTREAMS@", render_upstreams())
+    text = text.replace("@ROUTES@", render_routes())
     text = text.replace("@ERRORS@", render_errors())
     for name, value in placeholders.items():
         text = text.replace(f"@{name.upper()}@", value)
@@ -142,18 +160,23 @@ def render(**placeholders: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Render the gateway's nginx.conf")
-    parser.add_argument("--users")
-    parser.add_argument("--projects")
+    parser.add_argument(
+        "--upstream",
+        action="append",
+        default=[],
+        metavar="SERVICE=HOST:PORT",
+        help="a known service's address (repeat for each)",
+    )
     parser.add_argument("--listen")
     parser.add_argument("--runtime-dir")
     parser.add_argument("--output", type=Path, default=COMMITTED)
     args = parser.parse_args()
-    values = {
-        "users_upstream": args.users,
-        "projects_upstream": args.projects,
-        "listen": args.listen,
-        "runtime_dir": args.runtime_dir,
-    }
+    values = {"listen": args.listen, "runtime_dir": args.runtime_dir}
+    for upstream in args.upstream:
+        service, _, address = upstream.partition("=")
+        if service not in KNOWN_SERVICES or not address:
+            parser.error(f"--upstream {upstream}: expected SERVICE=HOST:PORT, SERVICE known")
+        values[upstream_placeholder(service)] = address
     args.output.write_text(render(**{k: v for k, v in values.items() if v}))
     print(f"wrote {args.output}")
 

@@ -21,10 +21,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from config.services import (
     BLOCKED_PREFIXES,
     DOCS_PREFIXES,
-    DOCS_SERVICE,
     KNOWN_SERVICES,
-    RATE_LIMITED_PATHS,
+    docs_service,
     public_routes,
+    rate_limited_paths,
 )
 from gateway.render import COMMITTED, GATEWAY_ERRORS, NO_REPLAY, render
 from shared.core.testing import assert_error_envelope
@@ -73,7 +73,7 @@ def test_docs_and_static_assets_go_to_a_service_that_serves_them():
     root_paths = _paths(settings.ROOT_URLCONF)
     assert "/api/docs/" in root_paths
     assert settings.STATIC_URL == "/static/"
-    assert DOCS_SERVICE in KNOWN_SERVICES
+    assert KNOWN_SERVICES[docs_service()].serves_docs
 
 
 def test_internal_paths_are_blocked_and_never_routed():
@@ -86,7 +86,8 @@ def test_internal_paths_are_blocked_and_never_routed():
 
 def test_rate_limits_apply_to_login_and_registration():
     config = COMMITTED.read_text()
-    for path in RATE_LIMITED_PATHS:
+    assert rate_limited_paths() == ["/api/auth/token/", "/api/auth/register/"]
+    for path in rate_limited_paths():
         assert f"location = {path} {{\n            limit_req zone=auth burst=20 nodelay;" in config
 
 
@@ -98,10 +99,10 @@ def test_render_command_fills_in_a_topologys_addresses(tmp_path, capsys, monkeyp
         "sys.argv",
         [
             "render",
-            "--users",
-            "127.0.0.1:9001",
-            "--projects",
-            "127.0.0.1:9002",
+            "--upstream",
+            "users=127.0.0.1:9001",
+            "--upstream",
+            "projects=127.0.0.1:9002",
             "--listen",
             "127.0.0.1:9000",
             "--runtime-dir",
@@ -119,6 +120,14 @@ def test_render_command_fills_in_a_topologys_addresses(tmp_path, capsys, monkeyp
     assert f"wrote {output}" in capsys.readouterr().out
 
 
+def test_render_command_refuses_an_upstream_of_no_known_service(monkeypatch):
+    from gateway import render as renderer
+
+    monkeypatch.setattr("sys.argv", ["render", "--upstream", "billing=127.0.0.1:9009"])
+    with pytest.raises(SystemExit):
+        renderer.main()
+
+
 # -- No redirects: every public path without its trailing slash is a 404, in every topology ---
 
 
@@ -129,7 +138,7 @@ def public_paths_without_their_slash() -> list[str]:
     the gateway of split-local and compose.
     """
     patterns = [path for m in KNOWN_SERVICES.values() for path in _paths(m.urlconf)]
-    paths = [*(prefix for prefix, _ in public_routes()), *RATE_LIMITED_PATHS, *patterns]
+    paths = [*(prefix for prefix, _ in public_routes()), *rate_limited_paths(), *patterns]
     some_uuid = str(uuid.UUID(int=1))
     slashless = {
         re.sub(r"<[^>]+>", some_uuid, path).rstrip("/")

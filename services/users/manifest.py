@@ -1,7 +1,7 @@
 """How the composition root hosts the users service."""
 
-from services.users.contracts.v1.events import USER_DELETED
 from shared.core.manifest import ServiceManifest
+from users_contracts.v1.events import USER_DELETED
 
 MANIFEST = ServiceManifest(
     name="users",
@@ -9,8 +9,12 @@ MANIFEST = ServiceManifest(
     urlconf="services.users.api.urls",
     public_prefixes=("/api/auth/", "/api/users/", "/.well-known/", "/api/schema/users/"),
     extra_apps=("rest_framework_simplejwt.token_blacklist",),
+    rate_limited_paths=("/api/auth/token/", "/api/auth/register/"),
+    serves_docs=True,
+    issues_tokens=True,
+    user_model="users.User",
     local_client="services.users.client.local.LocalUsersClient",
-    http_client="services.users.client.http.HttpUsersClient",
+    http_client="users_contracts.v1.http.HttpUsersClient",
     produces=(USER_DELETED,),
     outbox_model="users.OutboxEvent",
 )

@@ -1,7 +1,9 @@
 """ServiceManifest: what the composition root needs to know to host a service in a process."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+
+MONOLITH = "monolith"
 
 
 @dataclass(frozen=True)
@@ -13,6 +15,10 @@ class ServiceManifest:
     urlconf: str  # its public and internal URL patterns
     public_prefixes: tuple[str, ...]  # the gateway's routing table for this service
     extra_apps: tuple[str, ...] = ()  # Django apps only this service needs
+    rate_limited_paths: tuple[str, ...] = ()  # limited per client address at the gateway
+    serves_docs: bool = False  # the gateway sends /api/docs/ and /static/ here
+    issues_tokens: bool = False  # signs JWTs: holds the private key where it is hosted
+    user_model: str | None = None  # AUTH_USER_MODEL where it is hosted ("users.User")
     local_client: str | None = None  # factory of the in-process client other services use
     http_client: str | None = None  # its HTTP client (a ResilientHttpClient), for wsgi and http
     needs: tuple[str, ...] = field(default=())  # providers whose clients this service calls
@@ -34,3 +40,17 @@ class ServiceManifest:
     @property
     def service_url_variable(self) -> str:
         return f"{self.name.upper()}_SERVICE_URL"
+
+
+def process_name(hosted: Iterable[str], known: Iterable[str]) -> str:
+    """The name a process goes by in logs and ``/readyz``.
+
+    The one service it hosts; "monolith" when it hosts every one of several known services;
+    otherwise the hosted names joined by "+", in known order.
+    """
+    hosted, known = list(hosted), list(known)
+    if len(hosted) == 1:
+        return hosted[0]
+    if len(known) > 1 and set(hosted) == set(known):
+        return MONOLITH
+    return "+".join(name for name in known if name in hosted)
