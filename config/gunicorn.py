@@ -7,7 +7,9 @@ access log carries the request id the service answered with.
 from gunicorn.glogging import Logger
 
 from config.env import env
+from config.services import KNOWN_SERVICES
 from shared.core.logging.gunicorn_access import JsonAccessLogMixin
+from shared.core.manifest import process_name
 
 bind = f"{env.str('HOST', '0.0.0.0')}:{env.int('PORT', 8000, minimum=1)}"
 workers = env.int("GUNICORN_WORKERS", 2, minimum=1)
@@ -88,8 +90,8 @@ def pre_request(worker, req):
         req.must_close = True  # answered with "Connection: close", then the connection is closed
 
 
-_hosted = env.list("SERVICES", default=["users", "projects"])
-_service = "monolith" if set(_hosted) >= {"users", "projects"} else "+".join(_hosted)
+# The name Django's own lines carry too (config/settings.py SERVICE_NAME).
+_service = process_name(env.list("SERVICES", default=KNOWN_SERVICES), KNOWN_SERVICES)
 
 
 class JsonAccessLogger(JsonAccessLogMixin, Logger):

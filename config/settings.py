@@ -17,6 +17,7 @@ from shared.core.authentication.keys import (
     load_public_key,
     public_pem_from_private,
 )
+from shared.core.manifest import process_name
 from shared.core.utils.files import private_directory, private_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -42,7 +43,8 @@ for _name in SERVICES:
 if not SERVICES:
     raise ConfigurationError("SERVICES: name at least one service to host")
 HOSTED = [KNOWN_SERVICES[name] for name in KNOWN_SERVICES if name in SERVICES]
-SERVICE_NAME = "monolith" if len(HOSTED) == len(KNOWN_SERVICES) else "+".join(SERVICES)
+# In every log line and in /readyz: the one service hosted, or "monolith" when all of several are.
+SERVICE_NAME = process_name([m.name for m in HOSTED], KNOWN_SERVICES)
 
 DEV_SECRET_KEY = "dev-only-insecure-secret-key-never-use-in-production"
 SECRET_KEY = env.secret(

@@ -39,6 +39,15 @@ def test_readyz_reports_each_dependency(client):
 
 
 @pytest.mark.django_db(databases=ALL_DATABASES)
+def test_readyz_names_the_process_as_its_logs_do(client, settings):
+    settings.SERVICE_NAME = "users"
+
+    body = client.get("/readyz").json()
+
+    assert (body["status"], body["service"]) == ("ok", "users")
+
+
+@pytest.mark.django_db(databases=ALL_DATABASES)
 @pytest.mark.parametrize("verifying_key", ["not a pem", None, ""])
 def test_readyz_is_503_when_the_verifying_key_is_unusable(client, settings, verifying_key):
     settings.SIMPLE_JWT = {**settings.SIMPLE_JWT, "VERIFYING_KEY": verifying_key}
