@@ -89,8 +89,9 @@ def test_readiness_reports_both_databases_and_the_keys(client):
 def test_the_users_client_follows_the_configured_transport(settings):
     from services.users.client.local import LocalUsersClient
     from shared.core.clients import clients
+    from users_contracts.v1 import UsersClient
     from users_contracts.v1.http import HttpUsersClient
 
     expected = {"local": LocalUsersClient, "wsgi": HttpUsersClient, "http": HttpUsersClient}
     transport = settings.SERVICE_CLIENTS["users"]["transport"]
-    assert isinstance(clients.get("users"), expected[transport])
+    assert isinstance(clients.get("users", UsersClient), expected[transport])

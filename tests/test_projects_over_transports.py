@@ -10,6 +10,7 @@ from django.conf import settings
 
 from shared.core.clients import clients
 from shared.kit.http import ClientPolicy, reset_clients
+from users_contracts.v1 import UsersClient
 from users_contracts.v1.http import HttpUsersClient
 
 BOTH = ["users", "projects"]
@@ -43,7 +44,7 @@ def users_transport(request, settings):
     url = request.getfixturevalue("live_server").url if request.param == "http" else None
     settings.SERVICE_CLIENTS = {"users": _users_client_config(request.param, url)}
     clients.reset()
-    counting = CountingClient(clients.get("users"))
+    counting = CountingClient(clients.get("users", UsersClient))
     with clients.override("users", counting):
         yield counting
     reset_clients()

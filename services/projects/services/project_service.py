@@ -92,7 +92,7 @@ class ProjectService(BaseService[Project]):
 
     @property
     def users(self) -> UsersClient:
-        return self._users_client or clients.get("users")
+        return self._users_client or clients.get("users", UsersClient)
 
     # --- reading --------------------------------------------------------------------------------
 

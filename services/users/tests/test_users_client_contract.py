@@ -79,6 +79,11 @@ def provider(request) -> Iterator[Provider]:
 pytestmark = pytest.mark.django_db(databases=["users"])
 
 
+def test_every_implementation_is_a_users_client(provider):
+    # UsersClient is runtime_checkable: the registry checks the client it builds against it.
+    assert isinstance(provider.client, UsersClient)
+
+
 def test_get_users_returns_summaries_of_active_users_only(provider):
     ada = provider.add_user("ada@example.com", "Ada")
     bob = provider.add_user("bob@example.com", "Bob")

@@ -7,20 +7,23 @@
      "remote": "dotted.path.HttpClient",    # ResilientHttpClient subclass (wsgi and http)
      "url": "http://users:8000", "token": "<INTERNAL_API_TOKEN>"}
 
-The composition root
-(``config.settings``) fills it in from the topology; consumers only write ``clients.get("users")``
-and never know which transport answers.
+The composition root (``config.settings``) fills it in from the topology; consumers only write
+``clients.get("users", UsersClient)``, typed by the provider's client Protocol, and never know
+which transport answers.
 """
 
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
 from shared.kit.errors import ServiceUnavailableError
+
+T = TypeVar("T")
 
 
 class ClientRegistry:
@@ -29,8 +32,13 @@ class ClientRegistry:
         self._overrides: dict[str, Any] = {}
         self._lock = threading.Lock()
 
-    def get(self, name: str) -> Any:
-        """The client of provider ``name``, built once per process."""
+    def get(self, name: str, interface: type[T]) -> T:
+        """The client of provider ``name``, built once per process, typed as ``interface``.
+
+        ``interface`` is what the caller codes against (``UsersClient``). The built client is
+        checked against it once, when it is built, if isinstance can tell (a class or a
+        ``runtime_checkable`` Protocol); overrides are the caller's word and are not checked.
+        """
         if name in self._overrides:
             return self._overrides[name]
         instance = self._instances.get(name)
@@ -38,7 +46,7 @@ class ClientRegistry:
             with self._lock:
                 instance = self._instances.get(name)
                 if instance is None:
-                    instance = self._instances[name] = self._build(name)
+                    instance = self._instances[name] = _checked(self._build(name), name, interface)
         return instance
 
     @contextmanager
@@ -75,6 +83,19 @@ class ClientRegistry:
                 transport=in_process_transport(),
             )
         return remote(base_url=config["url"], token=config["token"])
+
+
+def _checked(instance: Any, name: str, interface: type) -> Any:
+    try:
+        conforms = isinstance(instance, interface)
+    except TypeError:  # a Protocol without @runtime_checkable: only a type checker can tell
+        conforms = True
+    if not conforms:
+        raise ImproperlyConfigured(
+            f"SERVICE_CLIENTS[{name!r}] built a {type(instance).__qualname__}, "
+            f"not a {interface.__qualname__}."
+        )
+    return instance
 
 
 _ABSENT = object()

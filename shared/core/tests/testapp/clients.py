@@ -19,7 +19,8 @@ class CountingClient:
 
 
 class OtherClient:
-    pass
+    def ping(self) -> str:
+        return "pong"
 
 
 class SelfClient(ResilientHttpClient):

@@ -1,12 +1,13 @@
 """The Protocol every users client implements, whatever its transport."""
 
 from collections.abc import Iterable
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 from uuid import UUID
 
 from users_contracts.v1.schemas import UserSummary
 
 
+@runtime_checkable
 class UsersClient(Protocol):
     """Lookups of active accounts. Raises ``NotFoundError``, ``ServiceUnavailableError``."""
 
