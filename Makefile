@@ -10,25 +10,33 @@ PYTEST := $(BIN)/pytest
 COV := --cov --cov-append --cov-report=
 
 .PHONY: help install run migrate test test-unit test-e2e test-postgres test-kit test-core test-users test-projects test-monolith fuzz \
-        lint format clean contracts bench bench-clients bench-api bench-events \
+        lint lock format clean contracts bench bench-clients bench-api bench-events \
         wheels images images-offline compose-env compose-plugin split split-down split-reset split-local \
         split-local-down
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
-# The project's own distributions, in dependency order: the pure kit, core, each contract.
-LOCAL_DISTS := shared/kit shared/core services/users/contracts services/projects/contracts
+# The project's own distributions (tools/distributions.py): the pure kit, core, each contract,
+# each service. Third-party dependencies come pinned from locks/ (`make lock` rewrites them).
+LOCAL_DISTS := shared/kit shared/core services/users/contracts services/projects/contracts \
+               services/users services/projects
 
-$(STAMP): pyproject.toml $(addsuffix /pyproject.toml,$(LOCAL_DISTS))
+$(STAMP): pyproject.toml $(addsuffix /pyproject.toml,$(LOCAL_DISTS)) locks/monolith-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet $(addprefix -e ,$(LOCAL_DISTS)) -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -r locks/monolith-dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps $(addprefix -e ,$(LOCAL_DISTS)) -e .
+	$(BIN)/python -m pip check
 	touch $(STAMP)
 
-install: $(STAMP)  ## Create the virtualenv and install the project (core as its own package)
+lock: $(STAMP)  ## Re-pin every third-party dependency (locks/) after a pyproject.toml change
+	$(BIN)/python -m tools.lock
 
-migrate: $(STAMP)  ## Apply migrations to every hosted service's database
+install: $(STAMP)  ## Create the virtualenv: the pinned dependencies (locks/), then every distribution here, editable
+
+migrate: $(STAMP)  ## Make var/ (SQLite files, dev keys) and apply every hosted service's migrations
+	$(BIN)/python manage.py prepare_local_state
 	$(BIN)/python manage.py migrate_all
 
 run: migrate  ## Run the monolith on HOST:PORT (default 127.0.0.1:8000); Ctrl-C stops it
@@ -42,7 +50,8 @@ test-unit: $(STAMP)  ## Everything but the end-to-end tests (no Docker needed)
 	$(MAKE) --no-print-directory test-kit test-core test-users test-projects test-monolith
 	$(BIN)/coverage report --fail-under=90
 	$(BIN)/lint-imports
-	VAR_DIR=$$(mktemp -d) $(BIN)/python manage.py makemigrations --check --dry-run
+	export VAR_DIR=$$(mktemp -d) && $(BIN)/python manage.py prepare_local_state >/dev/null && \
+	  $(BIN)/python manage.py makemigrations --check --dry-run
 
 test-e2e: images compose-plugin  ## Every topology end to end (monolith, split-local, compose); TOPOLOGY=compose runs one
 	TESTCONTAINERS_RYUK_DISABLED=true TOPOLOGY=$(TOPOLOGY) $(PYTEST) tests_e2e
@@ -55,13 +64,13 @@ test-kit: $(STAMP)  ## The pure-Python kit's suite, without Django
 	$(PYTEST) -c shared/kit/pyproject.toml shared/kit $(COV)
 
 test-core: $(STAMP)  ## Core's own suite, with no service installed
-	$(PYTEST) shared/core --ds=shared.core.tests.settings $(COV)
+	$(PYTEST) -c shared/core/pyproject.toml shared/core $(COV)
 
 test-users: $(STAMP)  ## The users service alone (projects not installed)
-	SERVICES=users $(PYTEST) services/users $(COV)
+	$(PYTEST) -c services/users/pyproject.toml services/users $(COV)
 
 test-projects: $(STAMP)  ## The projects service alone (users not installed)
-	SERVICES=projects $(PYTEST) services/projects $(COV)
+	$(PYTEST) -c services/projects/pyproject.toml services/projects $(COV)
 
 test-monolith: $(STAMP)  ## Everything in one process: both services and the cross-service tests
 	SERVICES=users,projects $(PYTEST) services tests $(COV)
@@ -97,10 +106,9 @@ export GATEWAY_PORT COMPOSE_ENV_DIR
 
 DEPS_WHEELS := build/wheels/deps/.built
 
-$(DEPS_WHEELS): pyproject.toml $(addsuffix /pyproject.toml,$(LOCAL_DISTS)) | $(STAMP)
+$(DEPS_WHEELS): locks/monolith.txt | $(STAMP)
 	rm -rf build/wheels/deps build/lib $(addsuffix /build,$(LOCAL_DISTS)) && mkdir -p build/wheels/deps
-	$(BIN)/pip wheel --quiet --wheel-dir build/wheels/deps $(addprefix ./,$(LOCAL_DISTS)) .
-	rm -f build/wheels/deps/split_ready*.whl build/wheels/deps/*_contracts-*.whl
+	$(BIN)/pip wheel --quiet --no-deps --wheel-dir build/wheels/deps -r locks/monolith.txt
 	touch $@
 
 wheels: $(DEPS_WHEELS)  ## Build the wheels the images install (build/wheels/{deps,app})
