@@ -113,12 +113,14 @@ def main() -> None:
         "DJANGO_ACCESS_LOG": "false",
         "JWT_ACCESS_TTL_SECONDS": "3600",
     }
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate_all", "-v", "0"],
-        cwd=ROOT,
-        env=environment,
-        check=True,
-    )
+    for command in ("prepare_local_state", "migrate_all -v 0"):  # as make migrate does
+        subprocess.run(
+            [sys.executable, "manage.py", *command.split()],
+            cwd=ROOT,
+            env=environment,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     port = free_port()
     server = gunicorn(environment, port)
     results: dict[str, tuple[float, float]] = {}

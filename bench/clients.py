@@ -67,6 +67,9 @@ def main() -> None:
     }
     os.environ.update(environment)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from config.local_state import prepare
+
+    prepare()  # as make migrate does: the settings only read the development keys
     import django
 
     django.setup()

@@ -10,15 +10,16 @@ from pathlib import Path
 import dj_database_url
 
 from config.env import ConfigurationError, env
+from config.local_state import default_database_url, dev_keys_dir, read_dev_key, var_dir
 from config.services import KNOWN_SERVICES
 from shared.core.authentication.keys import (
-    ensure_dev_keypair,
+    PRIVATE_KEY_FILE,
+    PUBLIC_KEY_FILE,
     is_dev_key,
     load_public_key,
     public_pem_from_private,
 )
 from shared.core.manifest import process_name
-from shared.core.utils.files import private_directory, private_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Roles come from the manifests, never from a service's name: the service whose app holds the
@@ -53,7 +54,8 @@ SECRET_KEY = env.secret(
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 if PRODUCTION and "*" in ALLOWED_HOSTS:
     raise ConfigurationError("DJANGO_ALLOWED_HOSTS: '*' is refused when DJANGO_ENV=production")
-VAR_DIR = private_directory(env.path("VAR_DIR", BASE_DIR / "var"))
+# Local state: read here, never created (make migrate creates it: config/local_state.py).
+VAR_DIR = var_dir()
 
 # --- Apps, middleware, URLs --------------------------------------------------------------------
 
@@ -101,7 +103,7 @@ LANGUAGE_CODE = "en-us"
 USE_I18N = False
 STATIC_URL = "/static/"
 # collectstatic's target; WhiteNoise also finds app assets
-STATIC_ROOT = private_directory(VAR_DIR / "static")
+STATIC_ROOT = VAR_DIR / "static"
 WHITENOISE_USE_FINDERS = True
 TEMPLATES = [
     {
@@ -134,7 +136,6 @@ def _database(variable: str, default_url: str) -> dict:
         raise ConfigurationError(f"{variable}: not a usable database URL ({exc})") from None
     config["TEST"] = {"DEPENDENCIES": []}  # services' databases do not depend on "default"
     if config["ENGINE"].endswith("sqlite3"):
-        private_file(Path(config["NAME"]))
         config["CONN_MAX_AGE"] = 0
         config["OPTIONS"] = dict(SQLITE_OPTIONS)
     return config
@@ -145,7 +146,7 @@ DATABASES: dict[str, dict] = {"default": {}}
 for _manifest in HOSTED:
     DATABASES[_manifest.database_alias] = _database(
         _manifest.database_url_variable,
-        f"sqlite:///{VAR_DIR / 'db' / f'{_manifest.name}.sqlite3'}",
+        default_database_url(VAR_DIR, _manifest.name),
     )
 DATABASE_ROUTERS = ["shared.core.db.router.ServiceDatabaseRouter"]
 # Django's own apps live with the user model (users), or with the only hosted service.
@@ -169,7 +170,7 @@ JWT_ISSUER = (
     else env.required("JWT_ISSUER", "when no known service issues tokens")
 )
 JWT_AUDIENCE = env.str("JWT_AUDIENCE", "api")
-JWT_DEV_KEYS_DIR = env.path("JWT_DEV_KEYS_DIR", VAR_DIR / "keys")
+JWT_DEV_KEYS_DIR = dev_keys_dir()
 JWT_PRIVATE_KEY = env.file_or_value("JWT_PRIVATE_KEY")
 JWT_PUBLIC_KEY = env.file_or_value("JWT_PUBLIC_KEY")
 
@@ -180,7 +181,7 @@ if ISSUES_TOKENS:
                 f"JWT_PRIVATE_KEY: required for the {_ISSUER_NAME} service when "
                 "DJANGO_ENV=production (or set JWT_PRIVATE_KEY_FILE)"
             )
-        JWT_PRIVATE_KEY, _ = ensure_dev_keypair(JWT_DEV_KEYS_DIR)
+        JWT_PRIVATE_KEY = read_dev_key("JWT_PRIVATE_KEY", JWT_DEV_KEYS_DIR / PRIVATE_KEY_FILE)
     if PRODUCTION:
         env.private_file_mode_ok("JWT_PRIVATE_KEY")
         if is_dev_key(JWT_PRIVATE_KEY, JWT_DEV_KEYS_DIR):
@@ -203,7 +204,7 @@ elif JWT_PUBLIC_KEY is None:
             f"JWT_PUBLIC_KEY: required when the {_ISSUER_NAME} service is not hosted here "
             "(or set JWT_PUBLIC_KEY_FILE)"
         )
-    JWT_PUBLIC_KEY = ensure_dev_keypair(JWT_DEV_KEYS_DIR)[1]
+    JWT_PUBLIC_KEY = read_dev_key("JWT_PUBLIC_KEY", JWT_DEV_KEYS_DIR / PUBLIC_KEY_FILE)
 try:
     load_public_key(JWT_PUBLIC_KEY)
 except (ValueError, TypeError):

@@ -260,9 +260,10 @@ up() {
   down quiet
   load_plan
   mkdir -p "$root/run" "$root/logs" "$root/nginx" "$root/keys"
-  # The dev key pair: the service that issues tokens signs with the private key, the others
-  # only ever see the public one.
-  "$python" -c "from pathlib import Path; from shared.core.authentication.keys import ensure_dev_keypair; ensure_dev_keypair(Path('$root/keys'))"
+  # As make migrate: folders, SQLite files and the dev key pair (settings create nothing). The
+  # service that issues tokens signs with the private key, the others only see the public one.
+  env -u SERVICES VAR_DIR="$root" JWT_DEV_KEYS_DIR="$root/keys" "$python" manage.py prepare_local_state \
+    >/dev/null
   # The broker's node: its name follows the state directory; its Erlang ports are free ones.
   broker_node=split-local-$(printf %s "$root" | cksum | cut -d' ' -f1)@localhost
   read -r broker_dist_port broker_epmd_port < <("$python" -c '

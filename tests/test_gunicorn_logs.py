@@ -87,13 +87,15 @@ def gunicorn(tmp_path_factory) -> Iterator[Gunicorn]:
     for variable in ("USERS_SERVICE_URL", "USERS_DATABASE_URL", "PROJECTS_DATABASE_URL"):
         env.pop(variable, None)  # SQLite files of its own, whatever database the suite runs on
     python = sys.executable
-    subprocess.run(
-        [python, "manage.py", "migrate_all", "--verbosity", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=60,
-    )
+    for command in ("prepare_local_state", "migrate_all --verbosity 0"):  # as make migrate does
+        subprocess.run(
+            [python, "manage.py", *command.split()],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            timeout=60,
+            stdout=subprocess.DEVNULL,
+        )
     server = Gunicorn(port, var_dir / "stdout.log", var_dir / "stderr.log")
     with server.stdout.open("wb") as stdout, server.stderr.open("wb") as stderr:
         process = subprocess.Popen(

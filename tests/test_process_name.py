@@ -14,6 +14,10 @@ PROBE = """
 import json
 import logging
 
+from config.local_state import prepare
+
+prepare()  # as make migrate does: settings only read the development keys
+
 import django
 from django.conf import settings
 from django.test import Client

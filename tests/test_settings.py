@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from config.env import ConfigurationError, Env
+from config.local_state import prepare
 from shared.core.authentication.keys import (
     DEV_KEY_MARKER,
     ensure_dev_keypair,
@@ -29,7 +30,10 @@ PRODUCTION = {
 
 @pytest.fixture
 def load_settings(monkeypatch, tmp_path):
-    """Execute config/settings.py afresh under a given environment; returns its namespace."""
+    """Execute config/settings.py afresh under a given environment; returns its namespace.
+
+    Its VAR_DIR holds the development key pair, as `make migrate` leaves it.
+    """
 
     def load(**variables: str) -> dict:
         for name in (
@@ -59,6 +63,7 @@ def load_settings(monkeypatch, tmp_path):
         ):
             monkeypatch.delenv(name, raising=False)
         monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
+        ensure_dev_keypair(tmp_path / "var" / "keys")
         for name, value in variables.items():
             monkeypatch.setenv(name, value)
         return runpy.run_path(str(SETTINGS_FILE))
@@ -318,12 +323,12 @@ def test_sqlite_writes_wait_for_the_lock_instead_of_failing(load_settings):
     assert options["timeout"] >= 5
 
 
-def test_local_state_is_readable_by_its_owner_only(load_settings, tmp_path):
+def test_local_state_is_readable_by_its_owner_only(tmp_path):
     var = tmp_path / "var"
     var.mkdir(mode=0o755)
     (var / "db").mkdir(mode=0o755)
     (var / "db" / "users.sqlite3").touch(mode=0o644)
-    load_settings()
+    prepare(Env({"VAR_DIR": str(var)}))
     for folder in (var, var / "db", var / "keys", var / "static"):
         assert folder.stat().st_mode & 0o777 == 0o700, folder
     for file in (

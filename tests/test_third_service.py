@@ -15,6 +15,11 @@ ROOT = Path(__file__).resolve().parent.parent
 MANIFESTS = "services.users.manifest,services.projects.manifest,tests.widgets.manifest"
 SETTINGS_PROBE = """
 import json
+
+from config.local_state import prepare
+
+prepare()  # as make migrate does: settings only read the development keys
+
 import django
 from django.conf import settings
 from django.test import Client

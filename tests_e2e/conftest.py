@@ -115,9 +115,8 @@ def monolith(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "GUNICORN_WORKERS": "2",
     }
     python = sys.executable
-    subprocess.run(
-        [python, "manage.py", "migrate_all", "--verbosity", "0"], cwd=ROOT, env=env, check=True
-    )
+    for command in ("prepare_local_state", "migrate_all --verbosity 0"):  # as make migrate does
+        subprocess.run([python, "manage.py", *command.split()], cwd=ROOT, env=env, check=True)
     log = (var_dir / "gunicorn.log").open("wb")
     server = subprocess.Popen(
         [python, "-m", "gunicorn", "--config", "python:config.gunicorn", "config.wsgi:application"],
