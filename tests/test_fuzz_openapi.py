@@ -25,7 +25,7 @@ from schemathesis.checks import not_a_server_error
 
 from config.wsgi import application
 from services.projects.models import ProjectMembership
-from services.projects.services.project_service import ProjectService
+from services.projects.services.projects import create_project
 from services.users.services.token_service import TokenService
 from services.users.services.user_service import UserService
 from shared.core.clients import clients
@@ -79,7 +79,7 @@ class FuzzWorld:
         path_parameters = case.path_parameters or {}
         body = case.body if isinstance(case.body, dict) else None
         if "project_uuid" in path_parameters and self.use_real():
-            project = ProjectService().create_project(
+            project = create_project(
                 actor_uuid=self.actor.uuid, name=f"fuzz project {next(self.counter)}"
             )
             ProjectMembership.objects.using("projects").create(

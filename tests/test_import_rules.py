@@ -60,11 +60,11 @@ def miniature(tmp_path: Path) -> Path:
     (tmp_path / "users_contracts/v1/schemas.py").write_text(
         "import pydantic\nimport shared.kit.errors\n"
     )
-    (tmp_path / "services/projects/services/project_service.py").write_text(
+    (tmp_path / "services/projects/services/projects.py").write_text(
         "import users_contracts.v1.schemas\nimport services.projects.models\n"
     )
     (tmp_path / "services/projects/api/views.py").write_text(
-        "import services.projects.services.project_service\n"
+        "import services.projects.services.projects\n"
     )
     (tmp_path / "services/users/client/local.py").write_text("import services.users.services\n")
     _write_config(tmp_path / "pyproject.toml")

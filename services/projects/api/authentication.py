@@ -4,7 +4,7 @@ from drf_spectacular.drainage import set_override
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.tokens import Token
 
-from services.projects.services.project_service import ProjectService
+from services.projects.services.accounts import is_deleted_subject
 from shared.core.authentication.authentication import StatelessJWTAuthentication
 from shared.core.authentication.principal import Principal
 
@@ -17,7 +17,7 @@ class LiveSubjectAuthentication(StatelessJWTAuthentication):
 
     def get_user(self, validated_token: Token) -> Principal:
         principal = super().get_user(validated_token)
-        if ProjectService().is_deleted_subject(user_uuid=principal.uuid):
+        if is_deleted_subject(user_uuid=principal.uuid):
             raise AuthenticationFailed("The account is deleted.", code="authentication_failed")
         return principal
 

@@ -9,7 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 
 from services.projects.models import ProjectPriority, ProjectStatus
-from services.projects.services.project_service import DEFAULT_ORDERING, ORDERING_FIELDS
+from services.projects.services.reads import DEFAULT_ORDERING, ORDERING_FIELDS
 from shared.core.utils.openapi import BODY_ERRORS, SERVER_ERRORS, error_responses
 
 DEGRADED_HEADER = "X-Degraded"

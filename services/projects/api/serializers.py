@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from services.projects.models import Project, ProjectStatus
 from services.projects.models.project import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH
-from services.projects.services.project_service import MemberEntry
+from services.projects.services.memberships import MemberEntry
 from users_contracts.v1 import UserSummary
 
 

@@ -11,7 +11,9 @@ from rest_framework.serializers import Serializer
 from services.projects.api import schema as doc
 from services.projects.api import serializers as s
 from services.projects.api.authentication import LiveSubjectAuthentication
-from services.projects.services.project_service import ProjectService
+from services.projects.services.memberships import add_member, list_members, remove_member
+from services.projects.services.projects import create_project, delete_project, update_project
+from services.projects.services.reads import ensure_owner, get_project, list_projects, owners_of
 from shared.core.utils.openapi import DocumentedPagination
 
 DEGRADED_HEADER = doc.DEGRADED_HEADER
@@ -39,13 +41,12 @@ class ProjectViewSet(viewsets.ViewSet):
     )
     def list(self, request: Request) -> Response:
         filters = validated(s.ProjectListQuerySerializer, request.query_params)
-        service = ProjectService()
-        projects = service.list_projects(actor_uuid=request.user.uuid, **filters)
+        projects = list_projects(actor_uuid=request.user.uuid, **filters)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(projects, request, view=self) or []
         if not wants_owner(request):
             return paginator.get_paginated_response([s.project_data(p) for p in page])
-        lookup = service.owners_of(projects=page)
+        lookup = owners_of(projects=page)
         response = paginator.get_paginated_response(
             [s.project_data(p, owners=lookup.owners) for p in page]
         )
@@ -57,7 +58,7 @@ class ProjectViewSet(viewsets.ViewSet):
     )
     def create(self, request: Request) -> Response:
         data = validated(s.ProjectWriteSerializer, request.data)
-        project = ProjectService().create_project(actor_uuid=request.user.uuid, **data)
+        project = create_project(actor_uuid=request.user.uuid, **data)
         return Response(s.project_data(project), status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -65,11 +66,10 @@ class ProjectViewSet(viewsets.ViewSet):
         responses={200: s.ProjectSerializer, **doc.READ_ERRORS},
     )
     def retrieve(self, request: Request, project_uuid: str) -> Response:
-        service = ProjectService()
-        project = service.get_project(actor_uuid=request.user.uuid, project_uuid=project_uuid)
+        project = get_project(actor_uuid=request.user.uuid, project_uuid=project_uuid)
         if not wants_owner(request):
             return Response(s.project_data(project))
-        lookup = service.owners_of(projects=[project])
+        lookup = owners_of(projects=[project])
         return _degraded(Response(s.project_data(project, owners=lookup.owners)), lookup.degraded)
 
     @extend_schema(
@@ -90,19 +90,16 @@ class ProjectViewSet(viewsets.ViewSet):
 
     @extend_schema(parameters=[doc.PROJECT_UUID], responses={**doc.NO_CONTENT, **doc.DELETE_ERRORS})
     def destroy(self, request: Request, project_uuid: str) -> Response:
-        ProjectService().delete_project(actor_uuid=request.user.uuid, project_uuid=project_uuid)
+        delete_project(actor_uuid=request.user.uuid, project_uuid=project_uuid)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _update(self, request: Request, project_uuid: str, *, partial: bool) -> Response:
         # PUT requires a name; on both verbs omitted optional fields keep their values.
-        service = ProjectService()
-        service.ensure_owner(actor_uuid=request.user.uuid, project_uuid=project_uuid)
+        ensure_owner(actor_uuid=request.user.uuid, project_uuid=project_uuid)
         data = validated(s.ProjectWriteSerializer, request.data, partial=True)
         if not partial and "name" not in data:
             validated(s.ProjectWriteSerializer, request.data)  # reports the missing name
-        project = service.update_project(
-            actor_uuid=request.user.uuid, project_uuid=project_uuid, **data
-        )
+        project = update_project(actor_uuid=request.user.uuid, project_uuid=project_uuid, **data)
         return Response(s.project_data(project))
 
 
@@ -114,9 +111,7 @@ class ProjectMemberViewSet(viewsets.ViewSet):
         responses={200: s.MemberSerializer(many=True), **doc.MEMBERS_ERRORS},
     )
     def list(self, request: Request, project_uuid: str) -> Response:
-        result = ProjectService().list_members(
-            actor_uuid=request.user.uuid, project_uuid=project_uuid
-        )
+        result = list_members(actor_uuid=request.user.uuid, project_uuid=project_uuid)
         return _degraded(Response([s.member_data(m) for m in result.members]), result.degraded)
 
     @extend_schema(
@@ -125,10 +120,9 @@ class ProjectMemberViewSet(viewsets.ViewSet):
         responses={201: s.MemberSerializer, **doc.ADD_MEMBER_ERRORS},
     )
     def create(self, request: Request, project_uuid: str) -> Response:
-        service = ProjectService()
-        service.ensure_owner(actor_uuid=request.user.uuid, project_uuid=project_uuid)
+        ensure_owner(actor_uuid=request.user.uuid, project_uuid=project_uuid)
         data = validated(s.AddMemberSerializer, request.data)
-        member = service.add_member(
+        member = add_member(
             actor_uuid=request.user.uuid, project_uuid=project_uuid, email=data["email"]
         )
         return Response(s.member_data(member), status=status.HTTP_201_CREATED)
@@ -138,9 +132,7 @@ class ProjectMemberViewSet(viewsets.ViewSet):
         responses={**doc.NO_CONTENT, **doc.REMOVE_MEMBER_ERRORS},
     )
     def destroy(self, request: Request, project_uuid: str, user_uuid: str) -> Response:
-        ProjectService().remove_member(
-            actor_uuid=request.user.uuid, project_uuid=project_uuid, user_uuid=user_uuid
-        )
+        remove_member(actor_uuid=request.user.uuid, project_uuid=project_uuid, user_uuid=user_uuid)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

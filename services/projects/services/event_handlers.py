@@ -1,16 +1,16 @@
 """Handlers of the events projects consumes (declared in its manifest's ``consumes``).
 
 Each takes the envelope as JSON (a dict), validates it against the producer's contract and calls
-one service method. They run inside the consumer's inbox transaction (shared.core.events.inbox).
+one service function. They run inside the consumer's inbox transaction (shared.core.events.inbox).
 """
 
 from collections.abc import Mapping
 from typing import Any
 
-from services.projects.services.project_service import ProjectService
+from services.projects.services.accounts import forget_user
 from users_contracts.v1.events import UserDeleted
 
 
 def on_user_deleted(envelope: Mapping[str, Any]) -> None:
     event = UserDeleted.model_validate(envelope)
-    ProjectService().forget_user(user_uuid=event.data.user_uuid)
+    forget_user(user_uuid=event.data.user_uuid)

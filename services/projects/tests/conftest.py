@@ -13,7 +13,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from services.projects.models import Project
-from services.projects.services.project_service import ProjectService
+from services.projects.services import memberships, projects
 from shared.core.clients import clients
 from shared.core.testing import bearer
 from users_contracts.v1.fake import FakeUsersClient
@@ -26,11 +26,6 @@ def users_fake() -> Iterator[FakeUsersClient]:
     fake = FakeUsersClient()
     with clients.override("users", fake):
         yield fake
-
-
-@pytest.fixture
-def service() -> ProjectService:
-    return ProjectService()
 
 
 @pytest.fixture
@@ -73,11 +68,11 @@ def stranger(make_user: Callable[..., UserSummary]) -> UserSummary:
 
 
 @pytest.fixture
-def make_project(service: ProjectService, owner: UserSummary) -> Callable[..., Project]:
+def make_project(owner: UserSummary) -> Callable[..., Project]:
     """A project created through the service, owned by ``owner`` unless ``actor_uuid`` is given."""
 
     def make(name: str = "Apollo", *, actor_uuid: UUID | None = None, **fields: Any) -> Project:
-        return service.create_project(actor_uuid=actor_uuid or owner.uuid, name=name, **fields)
+        return projects.create_project(actor_uuid=actor_uuid or owner.uuid, name=name, **fields)
 
     return make
 
@@ -93,11 +88,11 @@ def project(make_project: Callable[..., Project]) -> Project:
 
 
 @pytest.fixture
-def add_member(service: ProjectService, user_emails: dict[UUID, str]) -> Callable[..., None]:
+def add_member(user_emails: dict[UUID, str]) -> Callable[..., None]:
     """Add ``user`` to ``project`` as its owner would (through the service)."""
 
     def add(project: Project, user: UserSummary) -> None:
-        service.add_member(
+        memberships.add_member(
             actor_uuid=project.owner_uuid, project_uuid=project.uuid, email=user_emails[user.uuid]
         )
 

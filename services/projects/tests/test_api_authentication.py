@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.projects.services.project_service import ProjectService
+from services.projects.services.accounts import forget_user
 from services.projects.tests.helpers import assert_error, projects_db
 
 pytestmark = projects_db
@@ -11,7 +11,7 @@ pytestmark = projects_db
 @pytest.mark.parametrize("path", ["/api/projects/", "/api/projects/{uuid}/members/"])
 def test_a_deleted_accounts_token_is_refused(as_user, project, owner, users_fake, path):
     api = as_user(owner)
-    ProjectService().forget_user(user_uuid=owner.uuid)
+    forget_user(user_uuid=owner.uuid)
     users_fake.calls.clear()
 
     response = api.get(path.format(uuid=project.uuid))
@@ -21,6 +21,6 @@ def test_a_deleted_accounts_token_is_refused(as_user, project, owner, users_fake
 
 
 def test_other_accounts_tokens_still_work(as_user, project, owner, member):
-    ProjectService().forget_user(user_uuid=member.uuid)
+    forget_user(user_uuid=member.uuid)
 
     assert as_user(owner).get("/api/projects/").status_code == 200

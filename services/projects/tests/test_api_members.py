@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from projects_contracts.v1 import MemberResponse
 from services.projects.models import ProjectMembership
+from services.projects.services.projects import delete_project
 from services.projects.tests.helpers import assert_error, projects_db
 
 pytestmark = projects_db
@@ -320,9 +321,9 @@ def test_stranger_gets_not_found_for_every_verb(
 
 
 def test_deleted_project_is_not_found_for_every_verb(
-    as_user, service, owner, member, shared_project, member_requests
+    as_user, owner, member, shared_project, member_requests
 ):
-    service.delete_project(actor_uuid=owner.uuid, project_uuid=shared_project.uuid)
+    delete_project(actor_uuid=owner.uuid, project_uuid=shared_project.uuid)
     api = as_user(owner)
 
     for method, url, body in member_requests:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from projects_contracts.v1 import ProjectCreateRequest, ProjectResponse
 from services.projects.models import Project
+from services.projects.services.projects import delete_project
 from services.projects.tests.helpers import assert_error, projects_db
 from shared.core.authentication.keys import generate_rsa_keypair, jwk_thumbprint
 from shared.core.testing import mint_token, signing_key
@@ -85,10 +86,10 @@ def test_list_is_empty_for_a_user_without_projects(as_user, stranger, project):
     assert response.json() == {"count": 0, "next": None, "previous": None, "results": []}
 
 
-def test_list_hides_deleted_projects(as_user, owner, service, make_project):
+def test_list_hides_deleted_projects(as_user, owner, make_project):
     kept = make_project("Kept")
     gone = make_project("Gone")
-    service.delete_project(actor_uuid=owner.uuid, project_uuid=gone.uuid)
+    delete_project(actor_uuid=owner.uuid, project_uuid=gone.uuid)
 
     body = as_user(owner).get(LIST_URL).json()
 
@@ -600,10 +601,8 @@ def test_stranger_gets_not_found_for_every_verb(as_user, stranger, project, meth
     ("method", "payload"),
     [("get", None), ("put", {"name": "B"}), ("patch", {"name": "B"}), ("delete", None)],
 )
-def test_deleted_project_is_not_found_for_every_verb(
-    as_user, owner, service, project, method, payload
-):
-    service.delete_project(actor_uuid=owner.uuid, project_uuid=project.uuid)
+def test_deleted_project_is_not_found_for_every_verb(as_user, owner, project, method, payload):
+    delete_project(actor_uuid=owner.uuid, project_uuid=project.uuid)
 
     response = getattr(as_user(owner), method)(detail_url(project), payload, format="json")
 
