@@ -10,7 +10,7 @@ PYTEST := $(BIN)/pytest
 COV := --cov --cov-append --cov-report=
 
 .PHONY: help install run migrate test test-unit test-e2e test-postgres test-kit test-core test-users test-projects test-monolith fuzz \
-        lint lock format clean contracts bench bench-clients bench-api bench-events \
+        lint lock test-lower-bounds format clean contracts bench bench-clients bench-api bench-events \
         wheels images images-offline compose-env compose-plugin split split-down split-reset split-local \
         split-local-down
 
@@ -32,6 +32,9 @@ $(STAMP): pyproject.toml $(addsuffix /pyproject.toml,$(LOCAL_DISTS)) locks/monol
 
 lock: $(STAMP)  ## Re-pin every third-party dependency (locks/) after a pyproject.toml change
 	$(BIN)/python -m tools.lock
+
+test-lower-bounds: $(STAMP)  ## Every suite but the monolith's, with each dependency at its declared lower bound
+	$(BIN)/python -m tools.lower_bounds
 
 install: $(STAMP)  ## Create the virtualenv: the pinned dependencies (locks/), then every distribution here, editable
 
