@@ -53,10 +53,6 @@ def outboxes() -> list[Outbox]:
     ]
 
 
-def outbox_of(model: type[OutboxEventBase]) -> Outbox | None:
-    return next((outbox for outbox in outboxes() if outbox.model is model), None)
-
-
 def consumers() -> list[Consumer]:
     declared = getattr(settings, "EVENTS_CONSUMERS", {})
     return [

@@ -12,12 +12,6 @@ class SoftDeleteQuerySet(models.QuerySet):
         count = self.update(deleted_at=timezone.now())
         return count, {self.model._meta.label: count}
 
-    def alive(self) -> "SoftDeleteQuerySet":
-        return self.filter(deleted_at__isnull=True)
-
-    def dead(self) -> "SoftDeleteQuerySet":
-        return self.filter(deleted_at__isnull=False)
-
 
 class SoftDeleteManager(models.Manager.from_queryset(SoftDeleteQuerySet)):  # type: ignore[misc]
     """The default manager: deleted rows are invisible."""
@@ -35,10 +29,6 @@ class SoftDeleteMixin(models.Model):
     class Meta:
         abstract = True
 
-    @property
-    def is_deleted(self) -> bool:
-        return self.deleted_at is not None
-
     def delete(self, using: Any = None, keep_parents: bool = False) -> tuple[int, dict[str, int]]:  # type: ignore[override]
         """Soft delete: mark the row deleted instead of removing it."""
         self.deleted_at = timezone.now()
@@ -53,6 +43,3 @@ class OwnedMixin(models.Model):
 
     class Meta:
         abstract = True
-
-    def is_owned_by(self, user_uuid: Any) -> bool:
-        return str(self.owner_uuid) == str(user_uuid)
