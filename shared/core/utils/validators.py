@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 
 from shared.kit.errors import ValidationError
+from shared.kit.fields import EMAIL_MAX_LENGTH  # RFC 5321's path limit; the users column's size
 
-EMAIL_MAX_LENGTH = 254  # RFC 5321's path limit, less the angle brackets; the users column's size
 INVALID_EMAIL = "Enter a valid email address."
 HIDDEN_CHARACTERS = "Email addresses may not contain invisible or control characters."
 QUOTED_LOCAL_PART = "Email addresses with a quoted local part are not accepted."
