@@ -7,7 +7,6 @@ production, the development key pair. Folders are 0700 and files 0600; existing 
 tightened. The settings only read the key files, and stop with one line when they are missing.
 """
 
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -74,12 +73,7 @@ def prepare(environ: Env = env) -> list[Path]:
     return made
 
 
-def main() -> int:
-    """``manage.py prepare_local_state``: runs before any setting is loaded (manage.py)."""
-    try:
-        prepare()
-    except ConfigurationError as error:
-        print(f"configuration error: {error}", file=sys.stderr)
-        return 1
+def prepare_local_state() -> None:
+    """``manage.py prepare_local_state``, which runs it before any setting is loaded."""
+    prepare()
     print(f"local state ready in {var_dir()}")
-    return 0

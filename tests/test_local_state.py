@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from config.env import Env
-from config.local_state import prepare, sqlite_files
+from config.env import ConfigurationError, Env
+from config.local_state import prepare, prepare_local_state, read_dev_key, sqlite_files
 from shared.core.authentication.keys import generate_rsa_keypair
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -128,3 +128,37 @@ def test_only_the_hosted_services_sqlite_files_are_made(tmp_path):
         }
     )
     assert sqlite_files(environ) == [tmp_path / "elsewhere" / "u.db"]
+
+
+def test_a_missing_development_key_is_one_line_naming_the_fix(tmp_path):
+    with pytest.raises(ConfigurationError) as error:
+        read_dev_key("JWT_PUBLIC_KEY", tmp_path / "jwt_public.pem")
+    assert str(error.value) == (
+        f"JWT_PUBLIC_KEY: no development key at {tmp_path / 'jwt_public.pem'}; run make migrate "
+        "(or python manage.py prepare_local_state), or set JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE"
+    )
+
+
+def test_prepare_local_state_says_where(monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("JWT_DEV_KEYS_DIR", str(tmp_path / "keys"))
+    prepare_local_state()
+    assert capsys.readouterr().out == f"local state ready in {tmp_path / 'var'}\n"
+    assert (tmp_path / "keys" / "jwt_private.pem").exists()
+
+
+def test_prepare_local_state_reports_a_bad_setting_in_one_line(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "manage.py", "prepare_local_state"],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "VAR_DIR": str(tmp_path), "SERVICE_MANIFESTS": ","},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr == (
+        "configuration error: SERVICE_MANIFESTS: name at least one manifest module\n"
+    )
+    assert list(tmp_path.iterdir()) == []

@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from config.env import ConfigurationError
+from config.services import load_manifests
+
 ROOT = Path(__file__).resolve().parent.parent
 MANIFESTS = "services.users.manifest,services.projects.manifest,tests.widgets.manifest"
 SETTINGS_PROBE = """
@@ -144,3 +147,16 @@ def test_a_manifest_list_that_cannot_load_stops_the_process_in_one_line(tmp_path
     assert result.returncode != 0
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("configuration error: SERVICE_MANIFESTS: cannot load tests.nowhere")
+
+
+@pytest.mark.parametrize(
+    ("modules", "message"),
+    [
+        (["services.users.manifest", "services.users.manifest"], "'users' is listed twice"),
+        (["tests.widgets"], "cannot load tests.widgets"),  # a module without a MANIFEST
+        ([], "name at least one manifest module"),
+    ],
+)
+def test_a_bad_manifest_list_is_refused_naming_the_variable(modules, message):
+    with pytest.raises(ConfigurationError, match=rf"^SERVICE_MANIFESTS: {message}"):
+        load_manifests(modules)
