@@ -1,29 +1,30 @@
 """A project: owned by a user (by uuid), soft-deleted, with a status, a priority and dates."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, get_args
 
 from django.db import models
 from django.utils import timezone
 
+from projects_contracts.v1 import schemas as contract
+from projects_contracts.v1.schemas import (  # the limits are the contract's (re-exported)
+    DESCRIPTION_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    PRIORITY_MAX,
+    PRIORITY_MIN,
+)
 from shared.core.models import OwnedMixin, SoftDeleteMixin, TimestampedModel, UUIDModel
 
-NAME_MAX_LENGTH = 200
-DESCRIPTION_MAX_LENGTH = 10_000
-
-
-class ProjectStatus(models.TextChoices):
-    DRAFT = "draft"
-    ACTIVE = "active"
-    COMPLETED = "completed"
-    ARCHIVED = "archived"
-
-
-class ProjectPriority(models.IntegerChoices):
-    LOW = 1
-    MEDIUM = 2
-    HIGH = 3
-    CRITICAL = 4
+# The values are the contract's; the names (DRAFT, ..., LOW, ...) are the code's handles on them.
+ProjectStatus = models.TextChoices(
+    "ProjectStatus", [(status.upper(), status) for status in get_args(contract.ProjectStatus)]
+)
+ProjectPriority = models.IntegerChoices(
+    "ProjectPriority",
+    list(
+        zip(("LOW", "MEDIUM", "HIGH", "CRITICAL"), get_args(contract.ProjectPriority), strict=True)
+    ),
+)
 
 
 CLOSED_STATUSES = frozenset({ProjectStatus.COMPLETED, ProjectStatus.ARCHIVED})
@@ -33,10 +34,10 @@ class Project(UUIDModel, TimestampedModel, SoftDeleteMixin, OwnedMixin):
     name = models.CharField(max_length=NAME_MAX_LENGTH)
     description = models.TextField(max_length=DESCRIPTION_MAX_LENGTH, blank=True, default="")
     status = models.CharField(
-        max_length=16, choices=ProjectStatus.choices, default=ProjectStatus.DRAFT
+        max_length=16, choices=ProjectStatus.choices, default=contract.DEFAULT_STATUS
     )
     priority = models.PositiveSmallIntegerField(
-        choices=ProjectPriority.choices, default=ProjectPriority.MEDIUM
+        choices=ProjectPriority.choices, default=contract.DEFAULT_PRIORITY
     )
     start_date = models.DateField(null=True, blank=True)
     due_date = models.DateField(null=True, blank=True)
@@ -53,7 +54,8 @@ class Project(UUIDModel, TimestampedModel, SoftDeleteMixin, OwnedMixin):
                 name="project_start_not_after_due",
             ),
             models.CheckConstraint(
-                condition=models.Q(priority__gte=1, priority__lte=4), name="project_priority_range"
+                condition=models.Q(priority__gte=PRIORITY_MIN, priority__lte=PRIORITY_MAX),
+                name="project_priority_range",
             ),
         ]
 

@@ -10,8 +10,10 @@ from django.utils import timezone
 
 from shared.core.models import UUIDModel
 from shared.core.utils.validators import normalize_email
-
-DISPLAY_NAME_MAX_LENGTH = 100
+from users_contracts.v1.schemas import (  # the limits are the contract's (re-exported)
+    DISPLAY_NAME_MAX_LENGTH,
+    EMAIL_MAX_LENGTH,
+)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -33,7 +35,7 @@ class UserManager(BaseUserManager["User"]):
 class User(UUIDModel, AbstractBaseUser, PermissionsMixin):
     # Stored normalised (shared.core.utils.validators.normalize_email): lower-cased, domain in
     # its ASCII (punycode) form, so the unique constraint holds for every spelling of a mailbox.
-    email = models.EmailField(unique=True)
+    email = models.EmailField(max_length=EMAIL_MAX_LENGTH, unique=True)
     display_name = models.CharField(max_length=DISPLAY_NAME_MAX_LENGTH)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)

@@ -4,7 +4,9 @@ from projects_contracts.v1.schemas import (
     MemberAddRequest,
     MemberResponse,
     ProjectCreateRequest,
+    ProjectListRequest,
     ProjectListResponse,
+    ProjectReplaceRequest,
     ProjectResponse,
     ProjectUpdateRequest,
 )
@@ -13,7 +15,9 @@ __all__ = [
     "MemberAddRequest",
     "MemberResponse",
     "ProjectCreateRequest",
+    "ProjectListRequest",
     "ProjectListResponse",
+    "ProjectReplaceRequest",
     "ProjectResponse",
     "ProjectUpdateRequest",
 ]

@@ -1,39 +1,93 @@
 """Contract models of the projects API, v1. Breaking changes need a v2.
 
 Names ending in ``Request`` are what callers send; every other model is what the service answers.
+
+This module is the one place the projects API's shapes and limits are written: the service's
+models size their columns from these constants, its views validate requests and render responses
+with these models, and its OpenAPI document is generated from them.
 """
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Any, Final, Literal, get_args
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field, StringConstraints
+from pydantic_core import PydanticCustomError
+
+from shared.kit.fields import EMAIL_MAX_LENGTH, EMAIL_PATTERN, NotNull
+
+NAME_MAX_LENGTH: Final = 200
+DESCRIPTION_MAX_LENGTH: Final = 10_000
 
 ProjectStatus = Literal["draft", "active", "completed", "archived"]
+ProjectPriority = Literal[1, 2, 3, 4]  # low, medium, high, critical
+PRIORITY_MIN: Final[int] = min(get_args(ProjectPriority))
+PRIORITY_MAX: Final[int] = max(get_args(ProjectPriority))
+PRIORITY_VALUES: Final = ", ".join(map(str, get_args(ProjectPriority)))
+DEFAULT_STATUS: Final[ProjectStatus] = "draft"
+DEFAULT_PRIORITY: Final[ProjectPriority] = 2
+
+
+def _not_a_boolean(value: Any) -> Any:
+    # 1 == True in Python, so a Literal of ints would take JSON's true for 1.
+    if isinstance(value, bool):
+        raise PydanticCustomError(
+            "literal_error", "Input should be one of {expected}", {"expected": PRIORITY_VALUES}
+        )
+    return value
+
+
+# Surrounding whitespace is not part of a name; the limits apply to what is left.
+ProjectName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX_LENGTH)
+]
+Description = Annotated[str, Field(max_length=DESCRIPTION_MAX_LENGTH)]
+Priority = Annotated[ProjectPriority, BeforeValidator(_not_a_boolean)]
+Email = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=EMAIL_MAX_LENGTH, pattern=EMAIL_PATTERN
+    ),
+]
 
 
 class ProjectCreateRequest(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
-    description: str = Field(default="", max_length=10_000)
-    status: ProjectStatus = "draft"
-    priority: Literal[1, 2, 3, 4] = 2
+    name: ProjectName
+    description: Description = ""
+    status: ProjectStatus = DEFAULT_STATUS
+    priority: Priority = DEFAULT_PRIORITY
     start_date: date | None = None
     due_date: date | None = None
 
 
 class ProjectUpdateRequest(BaseModel):
-    """PUT (``name`` required there) and PATCH: omitted fields keep their values."""
+    """PATCH: omitted fields keep their values; only the dates may be set to null."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    description: str | None = Field(default=None, max_length=10_000)
-    status: ProjectStatus | None = None
-    priority: Literal[1, 2, 3, 4] | None = None
+    name: Annotated[ProjectName | None, NotNull] = None
+    description: Annotated[Description | None, NotNull] = None
+    status: Annotated[ProjectStatus | None, NotNull] = None
+    priority: Annotated[Priority | None, NotNull] = None
     start_date: date | None = None
     due_date: date | None = None
 
 
+class ProjectReplaceRequest(ProjectUpdateRequest):
+    """PUT: as PATCH, but ``name`` is required; other omitted fields keep their values."""
+
+    name: ProjectName
+
+
+class ProjectListRequest(BaseModel):
+    """The query of ``GET /api/projects/`` (pagination aside); an empty value is no filter."""
+
+    status: ProjectStatus | None = None
+    priority: int | None = Field(default=None, ge=PRIORITY_MIN, le=PRIORITY_MAX)
+    search: str | None = None
+    ordering: str | None = None
+
+
 class MemberAddRequest(BaseModel):
-    email: str = Field(max_length=254)
+    email: Email
 
 
 class OwnerSummary(BaseModel):
@@ -46,7 +100,7 @@ class ProjectResponse(BaseModel):
     name: str
     description: str
     status: ProjectStatus
-    priority: int = Field(ge=1, le=4)
+    priority: int = Field(ge=PRIORITY_MIN, le=PRIORITY_MAX)
     start_date: date | None
     due_date: date | None
     is_overdue: bool

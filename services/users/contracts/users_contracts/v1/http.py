@@ -7,9 +7,7 @@ import httpx
 
 from shared.kit.errors import NotFoundError
 from shared.kit.http import ClientPolicy, ResilientHttpClient
-from users_contracts.v1.schemas import InternalUserListResponse, UserSummary
-
-MAX_BATCH = 100  # the internal batch endpoint's limit
+from users_contracts.v1.schemas import MAX_BATCH, InternalUserListResponse, UserSummary
 
 
 class HttpUsersClient(ResilientHttpClient):
