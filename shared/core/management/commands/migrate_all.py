@@ -9,6 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connections
 
+from shared.core.db.migration_records import forget_stale_records
+
 # Replicas of one service start together; on PostgreSQL only one of them migrates at a time.
 MIGRATION_LOCK_KEY = 7_311_104_205
 
@@ -39,4 +41,14 @@ class Command(BaseCommand):
             if verbosity:
                 self.stdout.write(f"Migrating database '{alias}'")
             with migration_lock(alias):
+                self.forget_stale_records(alias, verbosity)
                 call_command("migrate", database=alias, interactive=False, verbosity=verbosity)
+
+    def forget_stale_records(self, alias: str, verbosity: int) -> None:
+        """Records of apps routed elsewhere when they were applied (a monolith's database)."""
+        for app_label, count in forget_stale_records(connections[alias]).items():
+            if verbosity:
+                self.stdout.write(
+                    f"  Forgetting {count} recorded migration(s) of '{app_label}': "
+                    f"none of its tables is in database '{alias}'"
+                )
