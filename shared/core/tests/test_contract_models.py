@@ -203,6 +203,10 @@ def test_rendering_reads_attributes_and_leaves_out_defaults_the_source_lacks():
         "label": "x",
     }
     assert things.render({**vars(row), "owner": None})["owner"] is None
+    assert "owner" not in things.render({**vars(row), "owner": None}, exclude={"owner"})
+    assert things.render_many([{**vars(row), "owner": None}], exclude={"owner"}) == [
+        things.render(row)
+    ]
 
 
 def test_datetimes_render_as_drf_did():

@@ -150,7 +150,9 @@ class Renderer(Generic[M]):
     """Renders objects (ORM rows, records, dicts) as a contract response model's JSON.
 
     Validation and serialisation run in pydantic-core; a list goes through one TypeAdapter, built
-    once. Fields the source lacks and that have a default are left out of the JSON.
+    once. Fields the source lacks and that have a default are left out of the JSON, as are the
+    fields named in ``exclude``. (A source that lacks an attribute costs an AttributeError per
+    object: where that is the common case, set the attribute and exclude the field instead.)
     """
 
     def __init__(self, model: type[M]):
@@ -163,17 +165,22 @@ class Renderer(Generic[M]):
     def many(self, sources: Iterable[Any]) -> list[M]:
         return self._many.validate_python(list(sources), from_attributes=True)
 
-    def json(self, value: M) -> dict[str, Any]:
-        return value.model_dump(mode="json", exclude_unset=True)
+    def json(self, value: M, *, exclude: set[str] | None = None) -> dict[str, Any]:
+        return value.model_dump(mode="json", exclude_unset=True, exclude=exclude)
 
-    def json_many(self, values: list[M]) -> list[dict[str, Any]]:
-        return self._many.dump_python(values, mode="json", exclude_unset=True)
+    def json_many(
+        self, values: list[M], *, exclude: set[str] | None = None
+    ) -> list[dict[str, Any]]:
+        each = {"__all__": exclude} if exclude else None
+        return self._many.dump_python(values, mode="json", exclude_unset=True, exclude=each)
 
-    def render(self, source: Any) -> dict[str, Any]:
-        return self.json(self.one(source))
+    def render(self, source: Any, *, exclude: set[str] | None = None) -> dict[str, Any]:
+        return self.json(self.one(source), exclude=exclude)
 
-    def render_many(self, sources: Iterable[Any]) -> list[dict[str, Any]]:
-        return self.json_many(self.many(sources))
+    def render_many(
+        self, sources: Iterable[Any], *, exclude: set[str] | None = None
+    ) -> list[dict[str, Any]]:
+        return self.json_many(self.many(sources), exclude=exclude)
 
 
 # --- OpenAPI --------------------------------------------------------------------------------------
