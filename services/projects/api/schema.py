@@ -1,14 +1,16 @@
-"""OpenAPI details of the projects API that the serializers alone cannot say.
+"""OpenAPI details of the projects API that the contract's models alone cannot say.
 
 Path uuids are matched as strings (a malformed one is a 404 like an unknown one) but documented
 as ``format: uuid``; ``ordering`` is documented as the values the service knows (others are
 ignored, not refused); each operation lists every error status the service can answer with.
 """
 
+from typing import get_args
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 
-from services.projects.models import ProjectPriority, ProjectStatus
+from projects_contracts.v1.schemas import PRIORITY_MAX, PRIORITY_MIN, ProjectStatus
 from services.projects.services.reads import DEFAULT_ORDERING, ORDERING_FIELDS
 from shared.core.utils.openapi import BODY_ERRORS, SERVER_ERRORS, error_responses
 
@@ -37,17 +39,14 @@ EXPAND = OpenApiParameter(
 STATUS = OpenApiParameter(
     "status",
     str,
-    enum=ProjectStatus.values,
+    enum=list(get_args(ProjectStatus)),
     description="Only projects with this status.",
 )
 PRIORITY = OpenApiParameter(
     "priority",
-    {
-        "type": "integer",
-        "minimum": min(ProjectPriority.values),
-        "maximum": max(ProjectPriority.values),
-    },
-    description="Only projects with this priority (1 low .. 4 critical).",
+    {"type": "integer", "minimum": PRIORITY_MIN, "maximum": PRIORITY_MAX},
+    description=f"Only projects with this priority ({PRIORITY_MIN} low .. {PRIORITY_MAX} "
+    "critical).",
 )
 SEARCH = OpenApiParameter(
     "search", str, description="Case-insensitive substring of the name or description."

@@ -4,23 +4,22 @@ import time
 
 from django.conf import settings
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from services.users.services.user_service import UserService
 from shared.core.authentication.service_token import IsService, ServiceTokenAuthentication
+from shared.core.utils.contract_models import Renderer, validate_query
+from users_contracts.v1.schemas import (
+    InternalUserByEmailRequest,
+    InternalUserListRequest,
+    InternalUserListResponse,
+    UserSummary,
+)
 
-MAX_BATCH = 100
-
-
-class UserBatchQuerySerializer(serializers.Serializer):
-    uuid = serializers.ListField(child=serializers.UUIDField(), min_length=1, max_length=MAX_BATCH)
-
-
-class EmailQuerySerializer(serializers.Serializer):
-    email = serializers.CharField(max_length=254)
+USER_LIST = Renderer(InternalUserListResponse)
+SUMMARY = Renderer(UserSummary)
 
 
 @extend_schema(exclude=True)
@@ -37,19 +36,13 @@ class InternalAPIView(APIView):
 
 class InternalUserBatchView(InternalAPIView):
     def get(self, request: Request) -> Response:
-        query = UserBatchQuerySerializer(data={"uuid": request.query_params.getlist("uuid")})
-        query.is_valid(raise_exception=True)
-        users = UserService().summaries(uuids=query.validated_data["uuid"], include_inactive=True)
-        results = [
-            {"uuid": str(user.uuid), "display_name": user.display_name, "is_active": user.is_active}
-            for user in users
-        ]
-        return Response({"results": results})
+        query = validate_query(InternalUserListRequest, request.query_params)
+        users = UserService().summaries(uuids=query.uuid, include_inactive=True)
+        return Response(USER_LIST.render({"results": users}))
 
 
 class InternalUserByEmailView(InternalAPIView):
     def get(self, request: Request) -> Response:
-        query = EmailQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        user = UserService().find_active_by_email(email=query.validated_data["email"])
-        return Response({"uuid": str(user.uuid), "display_name": user.display_name})
+        query = validate_query(InternalUserByEmailRequest, request.query_params)
+        user = UserService().find_active_by_email(email=query.email)
+        return Response(SUMMARY.render(user))

@@ -1,4 +1,4 @@
-"""OpenAPI details of the users API that the serializers alone cannot say.
+"""OpenAPI details of the users API that the contract's models alone cannot say.
 
 Each operation lists every error status the service can answer with (and the gateway's 429 where
 it rate-limits); path uuids are matched as strings (a malformed one is a 404) but documented as

@@ -1,26 +1,36 @@
-"""Users API views: validate input, call one service method, render the result."""
+"""Users API views: validate input, call one service method, render the result.
 
-from typing import Any
+Bodies are validated, responses rendered and both documented with the contract's models
+(users_contracts.v1): the shapes and limits are written there once.
+"""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
 from services.users.api import schema as doc
-from services.users.api import serializers as s
 from services.users.api.authentication import ActiveAccountAuthentication
 from services.users.services.token_service import TokenService
 from services.users.services.user_service import UserService
+from shared.core.utils.contract_models import ContractRequest, Renderer, validate_body
+from users_contracts.v1.schemas import (
+    JwksResponse,
+    ProfileUpdateRequest,
+    RefreshRequest,
+    RegisterRequest,
+    TokenPairResponse,
+    TokenRequest,
+    UserResponse,
+    UserSummary,
+)
 
-
-def validated(serializer_class: type[Serializer], request: Request) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
+USER = Renderer(UserResponse)
+PUBLIC_PROFILE = Renderer(UserSummary)
+TOKEN_PAIR = Renderer(TokenPairResponse)
+JWKS = Renderer(JwksResponse)
 
 
 class UsersAPIView(APIView):
@@ -36,37 +46,43 @@ class PublicAPIView(APIView):
 
 class RegisterView(PublicAPIView):
     @extend_schema(
-        request=s.RegisterSerializer, responses={201: s.UserSerializer, **doc.REGISTER_ERRORS}
+        request=ContractRequest(RegisterRequest),
+        responses={201: UserResponse, **doc.REGISTER_ERRORS},
     )
     def post(self, request: Request) -> Response:
-        user = UserService().register(**validated(s.RegisterSerializer, request))
-        return Response(s.user_data(user), status=status.HTTP_201_CREATED)
+        body = validate_body(RegisterRequest, request.data)
+        user = UserService().register(**body.model_dump(exclude_unset=True))
+        return Response(USER.render(user), status=status.HTTP_201_CREATED)
 
 
 class TokenObtainView(PublicAPIView):
     @extend_schema(
-        request=s.TokenObtainSerializer,
-        responses={200: s.TokenPairSerializer, **doc.TOKEN_ERRORS},
+        request=ContractRequest(TokenRequest),
+        responses={200: TokenPairResponse, **doc.TOKEN_ERRORS},
     )
     def post(self, request: Request) -> Response:
-        pair = TokenService().obtain_pair(**validated(s.TokenObtainSerializer, request))
-        return Response({"access": pair.access, "refresh": pair.refresh})
+        body = validate_body(TokenRequest, request.data)
+        pair = TokenService().obtain_pair(email=body.email, password=body.password)
+        return Response(TOKEN_PAIR.render(pair))
 
 
 class TokenRefreshView(PublicAPIView):
     @extend_schema(
-        request=s.RefreshSerializer, responses={200: s.TokenPairSerializer, **doc.REFRESH_ERRORS}
+        request=ContractRequest(RefreshRequest),
+        responses={200: TokenPairResponse, **doc.REFRESH_ERRORS},
     )
     def post(self, request: Request) -> Response:
-        pair = TokenService().rotate(**validated(s.RefreshSerializer, request))
-        return Response({"access": pair.access, "refresh": pair.refresh})
+        body = validate_body(RefreshRequest, request.data)
+        return Response(TOKEN_PAIR.render(TokenService().rotate(refresh=body.refresh)))
 
 
 class LogoutView(UsersAPIView):
-    @extend_schema(request=s.RefreshSerializer, responses={**doc.NO_CONTENT, **doc.LOGOUT_ERRORS})
+    @extend_schema(
+        request=ContractRequest(RefreshRequest), responses={**doc.NO_CONTENT, **doc.LOGOUT_ERRORS}
+    )
     def post(self, request: Request) -> Response:
-        data = validated(s.RefreshSerializer, request)
-        TokenService().logout(actor_uuid=request.user.uuid, refresh=data["refresh"])
+        body = validate_body(RefreshRequest, request.data)
+        TokenService().logout(actor_uuid=request.user.uuid, refresh=body.refresh)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -74,25 +90,27 @@ class JWKSView(PublicAPIView):
     @extend_schema(
         operation_id="jwks_retrieve",
         tags=["auth"],
-        responses={200: s.JWKSSerializer, **doc.JWKS_ERRORS},
+        responses={200: JwksResponse, **doc.JWKS_ERRORS},
     )
     def get(self, request: Request) -> Response:
-        return Response(TokenService().jwks())
+        return Response(JWKS.render(TokenService().jwks()))
 
 
 class MeView(UsersAPIView):
-    @extend_schema(responses={200: s.UserSerializer, **doc.READ_ME_ERRORS})
+    @extend_schema(responses={200: UserResponse, **doc.READ_ME_ERRORS})
     def get(self, request: Request) -> Response:
-        return Response(s.user_data(UserService().get_active(uuid=request.user.uuid)))
+        return Response(USER.render(UserService().get_active(uuid=request.user.uuid)))
 
     @extend_schema(
-        request=s.ProfileUpdateSerializer,
-        responses={200: s.UserSerializer, **doc.UPDATE_ME_ERRORS},
+        request=ContractRequest(ProfileUpdateRequest),
+        responses={200: UserResponse, **doc.UPDATE_ME_ERRORS},
     )
     def patch(self, request: Request) -> Response:
-        data = validated(s.ProfileUpdateSerializer, request)
-        user = UserService().update_profile(actor_uuid=request.user.uuid, **data)
-        return Response(s.user_data(user))
+        body = validate_body(ProfileUpdateRequest, request.data)
+        user = UserService().update_profile(
+            actor_uuid=request.user.uuid, **body.model_dump(exclude_unset=True)
+        )
+        return Response(USER.render(user))
 
     @extend_schema(responses={**doc.NO_CONTENT, **doc.DELETE_ME_ERRORS})
     def delete(self, request: Request) -> Response:
@@ -103,7 +121,7 @@ class MeView(UsersAPIView):
 class UserDetailView(UsersAPIView):
     @extend_schema(
         parameters=[doc.USER_UUID],
-        responses={200: s.PublicProfileSerializer, **doc.USER_DETAIL_ERRORS},
+        responses={200: UserSummary, **doc.USER_DETAIL_ERRORS},
     )
     def get(self, request: Request, user_uuid: str) -> Response:
-        return Response(s.public_profile_data(UserService().get_active(uuid=user_uuid)))
+        return Response(PUBLIC_PROFILE.render(UserService().get_active(uuid=user_uuid)))
