@@ -376,3 +376,46 @@ def test_views_validate_and_render_through_the_helpers():
     assert refused.status_code == 400
     assert refused.data["error"]["code"] == "validation_error"
     assert refused.data["error"]["details"] == {"name": ["This field may not be blank."]}
+
+
+class OddsRequest(BaseModel):
+    code: Annotated[str, StringConstraints(min_length=2, pattern=r"^[a-z]+$")] = "ab"
+    tags: list[str] = Field(default_factory=list)
+    ratio: float = Field(default=1.0, gt=0, examples=[0.5])
+    flag: bool = False
+    one: Literal["only"] = "only"
+    either: int | str | None = None
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"code": "a"}, {"code": ["Ensure this field has at least 2 characters."]}),
+        ({"code": "A1"}, {"code": ["This value does not match the required pattern."]}),
+        ({"tags": "a"}, {"tags": ['Expected a list of items but got type "str".']}),
+        ({"tags": ["a", 1]}, {"tags": {"1": ["Not a valid string."]}}),
+        ({"ratio": 0}, {"ratio": ["Input should be greater than 0."]}),  # pydantic's own words
+        ({"flag": "yes"}, {"flag": ["Input should be a valid boolean."]}),
+    ],
+)
+def test_other_errors_keep_pydantics_message_or_drfs_where_it_has_one(data, expected):
+    assert details(OddsRequest, data) == expected
+
+
+def test_json_schema_2020_keywords_become_openapi_30():
+    fields = openapi_schema(OddsRequest, "request")["properties"]
+
+    assert fields["ratio"] == {
+        "type": "number",
+        "minimum": 0,
+        "exclusiveMinimum": True,
+        "example": 0.5,
+        "default": 1.0,
+    }
+    assert fields["one"]["enum"] == ["only"]
+    assert "const" not in fields["one"]
+    assert fields["either"] == {
+        "anyOf": [{"type": "integer"}, {"type": "string"}],
+        "nullable": True,
+        "default": None,
+    }
