@@ -130,6 +130,19 @@ def test_not_null_refuses_an_explicit_null_but_not_an_omission():
     }
 
 
+def test_null_characters_are_refused_in_every_known_field_as_drf_did():
+    # PostgreSQL cannot store NUL: text holding one never reaches a query.
+    body = {"name": "a\x00b", "email": "a@b", "unknown": "\x00", "kind": "a"}
+    assert details(ThingCreateRequest, body) == {"name": ["Null characters are not allowed."]}
+    # A backslash and "u0000" are no NUL (the name is only too long).
+    assert details(ThingCreateRequest, {"name": "\\u0000"}) == {
+        "name": ["Ensure this field has no more than 5 characters."]
+    }
+    with pytest.raises(ValidationError) as caught:
+        validate_query(ThingQueryRequest, QueryDict("kind=a%00"))
+    assert caught.value.details == {"kind": ["Null characters are not allowed."]}
+
+
 def test_a_body_too_deep_to_encode_again_is_a_parse_error():
     deep: list = []
     for _ in range(100_000):

@@ -38,6 +38,8 @@ from shared.kit.fields import EMAIL_PATTERN, refuse_null
 M = TypeVar("M", bound=BaseModel)
 
 NON_FIELD_ERRORS = "non_field_errors"
+# DRF's CharField refused NUL in any text, and so do we: PostgreSQL cannot store it.
+NULL_CHARACTERS = "Null characters are not allowed."
 REF_PREFIX = "#/components/schemas/"
 
 # --- requests -------------------------------------------------------------------------------------
@@ -56,6 +58,8 @@ def validate_body(model: type[M], data: Any) -> M:
         text = json.dumps(data)
     except RecursionError:  # the parser's limit, met again
         raise ParseError("JSON parse error - the document is nested too deeply.") from None
+    if "\\u0000" in text:  # json.dumps writes NUL so, wherever it is
+        _refuse_null_characters(model, data)
     try:
         return model.model_validate_json(text, strict=True)
     except PydanticValidationError as error:
@@ -75,10 +79,27 @@ def validate_query(model: type[M], params: Mapping[str, Any]) -> M:
             values[name] = getlist(name) if getlist else list(params.get(name) or [])
         elif value := params.get(name):
             values[name] = value
+    _refuse_null_characters(model, values)
     try:
         return model.model_validate(values)
     except PydanticValidationError as error:
         raise validation_error(error) from None
+
+
+def _refuse_null_characters(model: type[BaseModel], data: Mapping[str, Any]) -> None:
+    fields = [name for name in model.model_fields if _has_null_character(data.get(name))]
+    if fields:
+        raise ValidationError(details={name: [NULL_CHARACTERS] for name in fields})
+
+
+def _has_null_character(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_null_character(k) or _has_null_character(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_null_character(item) for item in value)
+    return False
 
 
 def validation_error(error: PydanticValidationError) -> ValidationError:
