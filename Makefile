@@ -12,7 +12,7 @@ COV := --cov --cov-append --cov-report=
 .PHONY: help install run migrate test test-unit test-e2e test-postgres test-kit test-core test-users test-projects test-monolith fuzz \
         lint lock test-lower-bounds format clean contracts bench bench-clients bench-api bench-events \
         wheels images images-offline compose-env compose-plugin split split-down split-reset split-local \
-        split-local-down
+        split-local-down extract
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -160,6 +160,11 @@ split-local: $(STAMP)  ## users and projects under gunicorn + a host nginx gatew
 
 split-local-down:  ## Stop split-local; nothing is left running
 	docker/split-local.sh down
+
+# --- Leaving: one service's own repository (docs/MICROSERVICES_EXTRACTION.md) --------------------
+extract: $(STAMP)  ## Write one service's standalone repository: make extract SERVICE=users DEST=../users
+	@[ -n "$(SERVICE)" ] && [ -n "$(DEST)" ] || { echo "usage: make extract SERVICE=<name> DEST=<new folder>" >&2; exit 2; }
+	$(BIN)/python -m tools.extract $(SERVICE) $(DEST)
 
 lint: $(STAMP)  ## ruff (lint + format check) and import-linter
 	$(BIN)/ruff check .
