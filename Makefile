@@ -12,7 +12,7 @@ COV := --cov --cov-append --cov-report=
 .PHONY: help install run migrate test test-unit test-e2e test-postgres test-kit test-core test-users test-projects test-monolith fuzz \
         lint lock test-lower-bounds format clean contracts bench bench-clients bench-api bench-events \
         wheels images images-offline compose-env compose-plugin split split-down split-reset split-local \
-        split-local-down extract
+        split-local-down extract extract-rehearsal
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -165,6 +165,9 @@ split-local-down:  ## Stop split-local; nothing is left running
 extract: $(STAMP)  ## Write one service's standalone repository: make extract SERVICE=users DEST=../users
 	@[ -n "$(SERVICE)" ] && [ -n "$(DEST)" ] || { echo "usage: make extract SERVICE=<name> DEST=<new folder>" >&2; exit 2; }
 	$(BIN)/python -m tools.extract $(SERVICE) $(DEST)
+
+extract-rehearsal: $(STAMP)  ## Extract each service, install it alone, run its suite, serve it beside the other; IMAGES=1 builds its image too
+	$(BIN)/python -m tools.extract_rehearsal $(if $(IMAGES),--images)
 
 lint: $(STAMP)  ## ruff (lint + format check) and import-linter
 	$(BIN)/ruff check .
