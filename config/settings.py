@@ -19,7 +19,7 @@ from shared.core.authentication.keys import (
     load_public_key,
     public_pem_from_private,
 )
-from shared.core.manifest import process_name
+from shared.core.manifest import process_name, service_url_variable
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Roles come from the manifests, never from a service's name: the service whose app holds the
@@ -151,10 +151,11 @@ for _manifest in HOSTED:
 DATABASE_ROUTERS = ["shared.core.db.router.ServiceDatabaseRouter"]
 # Django's own apps live with the user model (users), or with the only hosted service.
 _FRAMEWORK_ALIAS = USERS.database_alias if USERS in HOSTED else HOSTED[0].database_alias
+# A service's extra apps live in its database (their label: the last part of the app's path).
 DATABASE_APP_ROUTES = {
     "auth": _FRAMEWORK_ALIAS,
     "contenttypes": _FRAMEWORK_ALIAS,
-    "token_blacklist": USERS.database_alias,
+    **{app.rsplit(".", 1)[-1]: m.database_alias for m in HOSTED for app in m.extra_apps},
     **{manifest.name: manifest.database_alias for manifest in HOSTED},
 }
 SERVICE_APP_LABELS = [manifest.name for manifest in HOSTED]  # scanned by core's boundary checks
@@ -280,29 +281,30 @@ if (_delay := env.str("FAULT_INTERNAL_DELAY_SECONDS")) is not None:
         )
 
 
-def _client_config(provider) -> dict:
+def _client_config(name: str, remote: str) -> dict:
+    """How to reach provider ``name``; ``remote`` is the HTTP client its contract ships."""
+    provider = KNOWN_SERVICES.get(name)  # None where this repository does not hold it
     hosted = provider in HOSTED
     # A forced transport applies to providers in this process; others can only be reached by HTTP.
     transport = (
         "http" if not hosted else ("local" if SERVICE_TRANSPORT == "auto" else SERVICE_TRANSPORT)
     )
-    url = env.str(provider.service_url_variable)
+    url_variable = service_url_variable(name)
+    url = env.str(url_variable)
     if transport == "http" and url is None:
         why = "is not hosted in this process" if not hosted else "is forced to http"
-        raise ConfigurationError(
-            f"{provider.service_url_variable}: required, the {provider.name} service {why}"
-        )
+        raise ConfigurationError(f"{url_variable}: required, the {name} service {why}")
     return {
         "transport": transport,
-        "local": provider.local_client,
-        "remote": provider.http_client,
+        "local": provider.local_client if hosted else None,
+        "remote": remote,
         "url": url,
         "token": INTERNAL_API_TOKEN,
     }
 
 
-_PROVIDERS = {name for manifest in HOSTED for name in manifest.needs}
-SERVICE_CLIENTS = {name: _client_config(KNOWN_SERVICES[name]) for name in sorted(_PROVIDERS)}
+_PROVIDERS = {name: remote for manifest in HOSTED for name, remote in manifest.needs.items()}
+SERVICE_CLIENTS = {name: _client_config(name, _PROVIDERS[name]) for name in sorted(_PROVIDERS)}
 
 # --- Integration events (docs/EVENTS.md) ------------------------------------------------------
 

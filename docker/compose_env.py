@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from config.services import KNOWN_SERVICES
 from shared.core.authentication.keys import generate_rsa_keypair, public_pem_from_private
-from shared.core.manifest import ServiceManifest
+from shared.core.manifest import ServiceManifest, service_url_variable
 
 DEFAULT_PROJECT = "split-ready"  # `name:` in docker-compose.yml
 CREATED_STAMP = ".created"  # when these secrets were generated (ISO 8601, UTC)
@@ -112,7 +112,7 @@ def write_service(folder: Path, manifest: ServiceManifest, shared: dict[str, str
     else:
         values["JWT_PUBLIC_KEY"] = one_line(shared["public_pem"])
     for need in manifest.needs:
-        values[KNOWN_SERVICES[need].service_url_variable] = f"http://{need}:{SERVICE_PORT}"
+        values[service_url_variable(need)] = f"http://{need}:{SERVICE_PORT}"
     if shared.get("broker_url") and name in broker_clients():
         values["EVENTS_BROKER_URL"] = shared["broker_url"]
     write_env_file(folder / f"{name}.env", values)

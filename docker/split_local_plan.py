@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from config.env import env
 from config.services import KNOWN_SERVICES
 from shared.core.authentication.keys import PRIVATE_KEY_FILE, PUBLIC_KEY_FILE
+from shared.core.manifest import service_url_variable
 
 FIRST_PORT = 8001
 
@@ -51,7 +52,7 @@ def settings(service: str, root: Path, service_ports: dict[str, int]) -> list[st
         else f"JWT_PUBLIC_KEY_FILE={keys / PUBLIC_KEY_FILE}"
     ]
     values += [
-        f"{KNOWN_SERVICES[need].service_url_variable}=http://127.0.0.1:{service_ports[need]}"
+        f"{service_url_variable(need)}=http://127.0.0.1:{service_ports[need]}"
         for need in manifest.needs
     ]
     return values

@@ -28,7 +28,7 @@ import tomllib
 from pathlib import Path
 
 from config.services import KNOWN_SERVICES, load_manifests
-from shared.core.manifest import ServiceManifest
+from shared.core.manifest import ServiceManifest, service_url_variable
 from tools.distributions import (
     ROOT,
     Distribution,
@@ -315,7 +315,7 @@ def environment(manifest: ServiceManifest) -> list[str]:
         )
     for need in manifest.needs:
         lines.append(
-            f"`{KNOWN_SERVICES[need].service_url_variable}`: where the {need} service answers; "
+            f"`{service_url_variable(need)}`: where the {need} service answers; "
             f"it is called through the HTTP client of `{contract(need).name}`."
         )
     if manifest.outbox_model or manifest.consumes:

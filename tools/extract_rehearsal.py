@@ -41,6 +41,7 @@ from pathlib import Path
 
 from config.services import KNOWN_SERVICES
 from shared.core.authentication.keys import PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, ensure_dev_keypair
+from shared.core.manifest import service_url_variable
 from tests_e2e.scenario import smoke
 from tools.distributions import ROOT
 from tools.extract import released, working_tree_files
@@ -243,7 +244,7 @@ class Rehearsal:
         manifest = KNOWN_SERVICES[self.name]
         values = {"DJANGO_ENV": "development", "EVENTS_BROKER_URL": "amqp://rehearsal@127.0.0.1/"}
         for need in manifest.needs:
-            values[KNOWN_SERVICES[need].service_url_variable] = "http://x.invalid"
+            values[service_url_variable(need)] = "http://x.invalid"
         return values | self.issuer_setting()
 
     def issuer_setting(self) -> dict[str, str]:
@@ -304,7 +305,7 @@ class Rehearsal:
             values["JWT_PUBLIC_KEY_FILE"] = str(keys / PUBLIC_KEY_FILE)
         for need in manifest.needs:
             url = f"http://127.0.0.1:{self.ports[need]}"
-            values[KNOWN_SERVICES[need].service_url_variable] = url
+            values[service_url_variable(need)] = url
         return values
 
     def start_gateway(self, port: int) -> None:

@@ -8,7 +8,7 @@ MANIFEST = ServiceManifest(
     app="services.projects",
     urlconf="services.projects.api.urls",
     public_prefixes=("/api/projects/", "/api/schema/projects/"),
-    needs=("users",),
+    needs={"users": "users_contracts.v1.http.HttpUsersClient"},
     produces=(
         "project.created",
         "project.updated",

@@ -14,7 +14,6 @@ MANIFEST = ServiceManifest(
     issues_tokens=True,
     user_model="users.User",
     local_client="services.users.client.local.LocalUsersClient",
-    http_client="users_contracts.v1.http.HttpUsersClient",
     produces=(USER_DELETED,),
     outbox_model="users.OutboxEvent",
 )

@@ -20,8 +20,10 @@ class ServiceManifest:
     issues_tokens: bool = False  # signs JWTs: holds the private key where it is hosted
     user_model: str | None = None  # AUTH_USER_MODEL where it is hosted ("users.User")
     local_client: str | None = None  # factory of the in-process client other services use
-    http_client: str | None = None  # its HTTP client (a ResilientHttpClient), for wsgi and http
-    needs: tuple[str, ...] = field(default=())  # providers whose clients this service calls
+    # The providers this service calls, each with the HTTP client their contract distribution
+    # ships (for wsgi and http): a consumer knows it without the provider's manifest, so it is
+    # configured the same in a repository where the provider is not known at all.
+    needs: Mapping[str, str] = field(default_factory=dict)
     # Integration events (docs/EVENTS.md): the types it publishes through its outbox model, and
     # the types it consumes, each with the dotted path of its handler, through its inbox model.
     produces: tuple[str, ...] = ()
@@ -39,7 +41,12 @@ class ServiceManifest:
 
     @property
     def service_url_variable(self) -> str:
-        return f"{self.name.upper()}_SERVICE_URL"
+        return service_url_variable(self.name)
+
+
+def service_url_variable(name: str) -> str:
+    """The setting that holds where a service answers, for its consumers."""
+    return f"{name.upper()}_SERVICE_URL"
 
 
 def process_name(hosted: Iterable[str], known: Iterable[str]) -> str:

@@ -7,5 +7,5 @@ MANIFEST = ServiceManifest(
     app="tests.widgets",
     urlconf="tests.widgets.urls",
     public_prefixes=("/api/widgets/", "/api/schema/widgets/"),
-    needs=("users",),
+    needs={"users": "users_contracts.v1.http.HttpUsersClient"},
 )

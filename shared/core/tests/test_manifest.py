@@ -16,7 +16,7 @@ def test_names_derive_from_the_service_name():
     assert manifest.database_alias == "projects"
     assert manifest.database_url_variable == "PROJECTS_DATABASE_URL"
     assert manifest.service_url_variable == "PROJECTS_SERVICE_URL"
-    assert manifest.needs == ()
+    assert manifest.needs == {}
     assert manifest.local_client is None
 
 
