@@ -110,10 +110,20 @@ def _shape(schema: dict[str, Any]) -> Any:
         if combinator in schema:
             return (combinator, tuple(sorted(map(repr, map(_shape, schema[combinator])))))
     if "const" in schema or "enum" in schema:
-        return ("enum", schema.get("type"))
+        # The values' own JSON type when the schema leaves it out (pydantic < 2.7 for a const).
+        return ("enum", schema.get("type") or _json_type(_values(schema)))
     if schema.get("type") == "array":
         return ("array", _shape(schema.get("items", {})))
     return (schema.get("type"), schema.get("format"))
+
+
+def _json_type(values: set[Any]) -> str | None:
+    kinds = {
+        "boolean" if isinstance(v, bool) else "integer" if isinstance(v, int) else
+        "number" if isinstance(v, float) else "string" if isinstance(v, str) else None
+        for v in values
+    }  # fmt: skip
+    return kinds.pop() if len(kinds) == 1 else None
 
 
 def _values(schema: dict[str, Any]) -> set[Any]:

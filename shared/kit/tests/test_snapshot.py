@@ -73,6 +73,17 @@ def test_a_changed_type_is_breaking():
     ]
 
 
+def test_a_const_without_its_type_is_the_same_type():
+    # pydantic before 2.7 writes Literal["x"] as {"const": "x"}, later ones add "type".
+    def with_kind(kind: dict) -> dict:
+        schema = {"properties": {"kind": kind}, "required": ["kind"]}
+        return {"models": {"Project": {"role": "response", "schema": schema}}}
+
+    typed = with_kind({"const": "x", "type": "string"})
+    assert breaking_changes(typed, with_kind({"const": "x"})) == []
+    assert "Project.kind: type changed" in breaking_changes(typed, with_kind({"const": 1}))
+
+
 def test_a_narrowed_enum_is_breaking():
     class ProjectV2(BaseModel):
         name: str
