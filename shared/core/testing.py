@@ -4,6 +4,7 @@ Consumers' test suites run without the users service, so they sign their own tok
 development key (the same key pair the process verifies with in development).
 """
 
+import functools
 import time
 import uuid
 from datetime import timedelta
@@ -11,9 +12,16 @@ from typing import Any
 from uuid import UUID
 
 import jwt
+from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 
 from shared.core.authentication.keys import ensure_dev_keypair, jwk_thumbprint
+
+
+@functools.lru_cache(maxsize=4)
+def _loaded_private_key(pem: str) -> Any:
+    """Parsing and checking an RSA key costs tens of milliseconds; suites mint thousands."""
+    return serialization.load_pem_private_key(pem.encode(), password=None)
 
 
 def signing_key() -> str:
@@ -50,7 +58,7 @@ def mint_token(
     default_headers = {"kid": jwk_thumbprint(settings.SIMPLE_JWT["VERIFYING_KEY"])}
     return jwt.encode(
         payload,
-        key if key is not None else signing_key(),
+        key if key is not None else _loaded_private_key(signing_key()),
         algorithm=algorithm,
         headers={**default_headers, **(headers or {})},
     )
