@@ -11,7 +11,7 @@ COV := --cov --cov-append --cov-report=
 
 .PHONY: help install run migrate test test-unit test-e2e test-postgres test-kit test-core test-users test-projects test-monolith fuzz \
         lint lock test-lower-bounds format clean contracts bench bench-clients bench-api bench-events \
-        wheels images images-offline compose-env compose-plugin split split-down split-reset split-local \
+        wheels images images-offline image-sizes compose-env compose-plugin split split-down split-reset split-local \
         split-local-down extract extract-rehearsal
 
 help:  ## List the targets
@@ -120,9 +120,8 @@ wheels: $(DEPS_WHEELS)  ## Build the wheels the images install (build/wheels/{de
 	  $(addprefix ./,$(LOCAL_DISTS)) .
 	rm -rf $(addsuffix /build,$(LOCAL_DISTS))
 
-images-offline:  ## Build the local Debian base images (debootstrap + docker import): app and broker
+images-offline:  ## Build the missing local Debian bases, one per role (python, nginx, postgres, broker)
 	docker/build-offline-base.sh
-	docker/build-offline-base.sh split-ready/broker-base:bookworm rabbitmq-server
 
 compose-env: $(STAMP)
 	$(BIN)/python docker/compose_env.py write $(COMPOSE_ENV_DIR)
@@ -135,6 +134,9 @@ images: wheels compose-env  ## Build the app, gateway, postgres and broker image
 	docker build -q --build-arg NGINX_IMAGE=$$NGINX_IMAGE -t split-ready/gateway:local gateway ; \
 	docker build -q --build-arg POSTGRES_IMAGE=$$POSTGRES_IMAGE -t split-ready/postgres:local docker/postgres ; \
 	docker build -q --build-arg BROKER_BASE_IMAGE=$$BROKER_BASE_IMAGE -t split-ready/broker:local docker/broker
+
+image-sizes:  ## The built images' sizes against their limits (table, var/bench/images.json); fails over one
+	python3 docker/image_sizes.py --json var/bench/images.json
 
 compose-plugin:
 	docker/install-compose-v2.sh >/dev/null
