@@ -70,6 +70,15 @@ def eventually(check: Callable[[], T], *, seconds: float = RECOVERY_SECONDS) -> 
             return result
 
 
+def readiness_becomes(driver: Driver, service: str, status: int) -> None:
+    """``/readyz`` of ``service`` answers ``status``, within the recovery time."""
+
+    def check() -> None:
+        assert driver.readiness(service) == status, service
+
+    eventually(check)
+
+
 ANSWER_TIMES: list[float] = []  # of timed() in the current test
 
 
@@ -194,7 +203,7 @@ def assert_healthy(url: str, driver: Driver) -> None:
     """The whole driver answers: the gateway, both services' readiness, the smoke path."""
     assert httpx.get(f"{url}/healthz", timeout=5).status_code == 200
     for service in ("users", "projects"):
-        assert eventually(lambda service=service: driver.readiness(service)) == 200, service
+        readiness_becomes(driver, service, 200)
     with httpx.Client(base_url=url, timeout=20) as client:
         _, auth = register_and_login(client, "Healthy")
         assert client.get("/api/users/me/", headers=auth).status_code == 200
@@ -284,7 +293,7 @@ def test_projects_database_stopped_projects_answer_503_then_reconnect(compose_st
         identities = {service: driver.identity(service) for service in ("users", "projects")}
         driver.stop("projects-db", signal="SIGINT")  # see the module's docstring
         try:
-            assert eventually(lambda: driver.readiness("projects")) == 503
+            readiness_becomes(driver, "projects", 503)
             for path in ("/api/projects/", "/api/projects/?expand=owner"):
                 response = timed(client, "GET", path, headers=alice)
                 assert_envelope(response, {503}, "service_unavailable")
@@ -292,7 +301,7 @@ def test_projects_database_stopped_projects_answer_503_then_reconnect(compose_st
             assert_envelope(created, {503}, "service_unavailable")
             _, dora = register_and_login(client, "Dora")  # users and its database are unaffected
             assert client.get("/api/users/me/", headers=dora).status_code == 200
-            assert driver.readiness("users") == 200
+            readiness_becomes(driver, "users", 200)
         finally:
             driver.start("projects-db")
 
@@ -302,6 +311,6 @@ def test_projects_database_stopped_projects_answer_503_then_reconnect(compose_st
             assert [entry["name"] for entry in response.json()["results"]] == ["Kept"]
 
         eventually(projects_reconnected)
-        assert driver.readiness("projects") == 200
+        readiness_becomes(driver, "projects", 200)
         assert {service: driver.identity(service) for service in identities} == identities
     assert_healthy(url, driver)
