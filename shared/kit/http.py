@@ -9,6 +9,7 @@ provider (pybreaker). Every failure becomes a typed domain error:
 - 404 -> ``NotFoundError``; any other 4xx, or a body that breaks the contract -> ``UpstreamError``
 """
 
+import math
 import threading
 import time
 from dataclasses import dataclass
@@ -185,7 +186,9 @@ class ResilientHttpClient:
         return min(own, inbound) if inbound else own
 
     def _headers(self, deadline: float) -> dict[str, str]:
-        headers = {DEADLINE_HEADER: f"{deadline:.3f}", "Accept": "application/json"}
+        # In milliseconds, rounded down: the provider is never told it has longer than we wait.
+        sent_deadline = math.floor(deadline * 1000) / 1000
+        headers = {DEADLINE_HEADER: f"{sent_deadline:.3f}", "Accept": "application/json"}
         if request_id := current_request_id():
             headers[REQUEST_ID_HEADER] = request_id
         if self._token:
