@@ -15,17 +15,10 @@ from pathlib import Path
 
 from packaging.requirements import Requirement
 
-from tools.distributions import ROOT
+from tools.distributions import ROOT, local_distributions
 
-LOCAL_FOLDERS = [
-    "shared/kit",
-    "shared/core",
-    "services/users/contracts",
-    "services/projects/contracts",
-    "services/users",
-    "services/projects",
-    ".",
-]
+LOCAL = local_distributions(["users", "projects"])
+LOCAL_FOLDERS = [distribution.path for distribution in LOCAL] + ["."]  # "." is the monolith
 SUITES = ["shared/kit", "shared/core", "services/users", "services/projects"]
 WORK = ROOT / "build" / "lower-bounds"
 
@@ -39,7 +32,7 @@ def declared_requirements() -> list[Requirement]:
         extras = project.get("optional-dependencies", {})
         for line in [*project.get("dependencies", []), *extras.get("test", [])]:
             requirement = Requirement(line)
-            if not requirement.name.endswith(("-service", "-contracts", "-kit", "-core")):
+            if requirement.name not in {distribution.name for distribution in LOCAL}:
                 found.append(requirement)
     return found
 
