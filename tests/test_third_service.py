@@ -55,6 +55,7 @@ def run(tmp_path):
             "VAR_DIR": str(tmp_path / "var"),
             "DJANGO_SETTINGS_MODULE": "config.settings",
             "EVENTS_TRANSPORT": "local",
+            "SERVICE_TRANSPORT": "auto",  # the suite may run with another (CI's wsgi rerun)
             "PYTHON_BIN": sys.executable,
             **variables,
         }
