@@ -516,17 +516,13 @@ class AmqpTransport:
                 expiration,
                 error_text(error),
             )
-        side.publish(
-            body_bytes(message),
+        republish(
+            side,
+            message,
             routing_key=target,
             headers=copy_headers,
+            event_type=event_type,
             expiration=expiration,
-            mandatory=True,
-            delivery_mode=PERSISTENT,
-            content_type=message.content_type or CONTENT_TYPE,
-            content_encoding=message.content_encoding or "utf-8",
-            type=message.properties.get("type") or event_type,
-            retry=False,
             timeout=self.publish_timeout,
         )
 
@@ -602,16 +598,12 @@ class AmqpTransport:
                     break
                 headers = dict(message.headers or {})
                 event_type = text(headers.get(ROUTING_KEY_HEADER) or message.properties.get("type"))
-                producer.publish(
-                    body_bytes(message),
+                republish(
+                    producer,
+                    message,
                     routing_key=queue,  # this consumer's queue only, not every subscriber
                     headers={**publisher_headers(headers), ROUTING_KEY_HEADER: event_type},
-                    mandatory=True,
-                    delivery_mode=PERSISTENT,
-                    content_type=message.content_type or CONTENT_TYPE,
-                    content_encoding=message.content_encoding or "utf-8",
-                    type=message.properties.get("type") or event_type,
-                    retry=False,
+                    event_type=event_type,
                     timeout=self.publish_timeout,
                 )
                 message.ack()
@@ -746,3 +738,29 @@ class _Publisher:
             self.connection.release()
         except Exception:  # already gone with the broker
             logger.debug("amqp: closing a dead connection", exc_info=True)
+
+
+def republish(
+    producer: Producer,
+    message: Any,
+    *,
+    routing_key: str,
+    headers: dict[str, Any],
+    event_type: str,
+    timeout: float,
+    expiration: float | None = None,
+) -> None:
+    """Send a received ``message`` again to one queue (a retry, a replay), as it was published."""
+    producer.publish(
+        body_bytes(message),
+        routing_key=routing_key,
+        headers=headers,
+        expiration=expiration,
+        mandatory=True,
+        delivery_mode=PERSISTENT,
+        content_type=message.content_type or CONTENT_TYPE,
+        content_encoding=message.content_encoding or "utf-8",
+        type=message.properties.get("type") or event_type,
+        retry=False,
+        timeout=timeout,
+    )
