@@ -80,8 +80,11 @@ class Env:
         return Path(value).expanduser() if value else default
 
     def secret(self, name: str, *, development_default: str, production: bool) -> str:
-        """A secret: the development default outside production; in production a real one."""
+        """A secret (``NAME``, or the file ``NAME_FILE`` names): the development default outside
+        production; in production a real one. Swarm and Kubernetes mount secrets as files."""
         value = self.str(name)
+        if value is None and self.raw(f"{name}_FILE") is not None:
+            value = (self.file_or_value(name) or "").strip() or None
         if not production:
             return value or development_default
         if value is None:

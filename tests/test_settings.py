@@ -383,3 +383,27 @@ def test_the_internal_delay_fault_refuses_bad_values_and_production(load_setting
         load_settings(**variables)
     assert str(error.value).startswith("FAULT_INTERNAL_DELAY_SECONDS:")
     assert "\n" not in str(error.value)
+
+
+def test_production_reads_the_secret_key_and_service_credential_from_files(load_settings, tmp_path):
+    """Swarm and Kubernetes mount secrets as files: NAME_FILE names one."""
+    (tmp_path / "secret-key").write_text(SECRET + "\n")
+    (tmp_path / "token").write_text(TOKEN + "\n")
+    settings = load_settings(
+        **{
+            **PRODUCTION,
+            "DJANGO_SECRET_KEY": "",
+            "DJANGO_SECRET_KEY_FILE": str(tmp_path / "secret-key"),
+            "INTERNAL_API_TOKEN": "",
+            "INTERNAL_API_TOKEN_FILE": str(tmp_path / "token"),
+        },
+        DJANGO_ALLOWED_HOSTS="api.example.com",
+    )
+    assert settings["SECRET_KEY"] == SECRET
+    assert settings["INTERNAL_API_TOKEN"] == TOKEN
+
+
+def test_production_refuses_a_missing_secret_file_naming_the_variable(load_settings, tmp_path):
+    variables = {**PRODUCTION, "INTERNAL_API_TOKEN": "", "INTERNAL_API_TOKEN_FILE": "/nonexistent"}
+    with pytest.raises(ConfigurationError, match=r"^INTERNAL_API_TOKEN_FILE: cannot read"):
+        load_settings(**variables)
