@@ -12,7 +12,7 @@ COV := --cov --cov-append --cov-report=
 .PHONY: help install run migrate test test-unit test-e2e test-postgres test-kit test-core test-users test-projects test-monolith fuzz \
         lint lock test-lower-bounds format clean contracts bench bench-clients bench-api bench-events \
         wheels images images-offline image-sizes compose-env compose-plugin split split-down split-reset split-local \
-        split-local-down extract extract-rehearsal
+        split-local-down extract extract-rehearsal swarm swarm-down test-swarm k8s
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -45,8 +45,8 @@ migrate: $(STAMP)  ## Make var/ (SQLite files, dev keys) and apply every hosted 
 run: migrate  ## Run the monolith on HOST:PORT (default 127.0.0.1:8000); Ctrl-C stops it
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: test-unit  ## The whole suite: unit suites, coverage, import rules, e2e, the unit suites on PostgreSQL
-	$(MAKE) --no-print-directory test-e2e test-postgres
+test: test-unit  ## The whole suite: unit suites, coverage, import rules, e2e, the unit suites on PostgreSQL, k8s manifests
+	$(MAKE) --no-print-directory test-e2e test-postgres k8s
 
 test-unit: $(STAMP)  ## Everything but the end-to-end tests (no Docker needed)
 	rm -f .coverage
@@ -162,6 +162,33 @@ split-local: $(STAMP)  ## users and projects under gunicorn + a host nginx gatew
 
 split-local-down:  ## Stop split-local; nothing is left running
 	docker/split-local.sh down
+
+# --- Beyond one machine: Docker Swarm and Kubernetes (docs/OPERATIONS.md) -----------------------
+SWARM_DIR ?= var/swarm
+SWARM_STACK ?= split-ready
+export SWARM_DIR SWARM_STACK
+
+swarm: images compose-plugin  ## The compose stack on a single-node Docker Swarm (initialised if none): docker stack deploy
+	$(BIN)/python docker/swarm.py up
+
+swarm-down: $(STAMP) compose-plugin  ## Remove the swarm stack (volumes kept); leaves the swarm as make swarm found it
+	$(BIN)/python docker/swarm.py down
+
+test-swarm: $(STAMP) compose-plugin  ## The smoke scenario and zero-downtime rolls on a swarm stack of its own (images from make images)
+	$(PYTEST) -p no:cacheprovider tests_e2e/test_swarm.py
+
+K8S_TOOLS := build/k8s-tools
+KUBECTL ?= kubectl
+
+$(K8S_TOOLS)/.installed: deploy/k8s/requirements-tools.txt
+	test -x $(K8S_TOOLS)/bin/python || $(PYTHON) -m venv $(K8S_TOOLS)
+	$(K8S_TOOLS)/bin/python -m pip install --quiet -r deploy/k8s/requirements-tools.txt
+	touch $@
+
+k8s: $(STAMP) $(K8S_TOOLS)/.installed  ## Render every Kubernetes overlay (kubectl kustomize) and validate each resource offline
+	command -v $(KUBECTL) >/dev/null || (apt-get update -qq && apt-get install -y -qq kubernetes-client >/dev/null)
+	KUBECTL=$(KUBECTL) K8S_VALIDATE=$(K8S_TOOLS)/bin/kubernetes-validate $(BIN)/python -m tools.k8s_manifests
+	KUBECTL=$(KUBECTL) $(PYTEST) -p no:cacheprovider deploy/k8s/test_manifests.py
 
 # --- Leaving: one service's own repository (docs/MICROSERVICES_EXTRACTION.md) --------------------
 extract: $(STAMP)  ## Write one service's standalone repository: make extract SERVICE=users DEST=../users
