@@ -1,29 +1,72 @@
-"""Throughput of the public API relative to a bare view, measured side by side in one run.
+"""The public API's throughput and p99, as ratios measured side by side in one run.
 
-Starts the monolith under gunicorn (2 workers), seeds one user with 20 projects, and drives
-each endpoint with wrk (8 connections): the bare `/healthz` view, the project list (20 items),
-the list with `expand=owner`, and a project's detail. With `--split-local`, the list (with and
-without expand) is also measured through the split-local gateway and compared with the
-monolith's. Prints requests/s, p99 latency and ratios (docs/ARCHITECTURE.md section 8).
+Every server runs gunicorn exactly as the image does (``--config python:config.gunicorn``, two
+workers, JSON access log on stdout written to a file, Django at INFO), on one seeded data set:
+one user owning 20 projects. wrk (2 threads, 8 connections) drives each endpoint in turn, for
+``--rounds`` interleaved rounds, and the median of the rounds is kept, so machine noise hits
+every row alike. The rows:
 
-    make bench-api        # or: python -m bench.api --seconds 10 --split-local
+- monolith: the bare view (``/healthz``, Django without DRF), the list of 20, the list with
+  ``expand=owner`` and a project's detail;
+- monolith, logging off: the same server with gunicorn's access log off and Django at WARNING;
+- split-local (``--split-local``) and the compose stack (``--compose``), through the gateway.
+
+It prints the table and the targets (docs/ARCHITECTURE.md, "Performance") and writes them as
+JSON to ``var/bench/api.json``. Exit status 0 unless ``--check`` is given and a target fails.
+
+    make bench-api        # or: python -m bench.api --seconds 5 --rounds 3 --split-local
 """
 
 import argparse
+import json
 import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+OUTPUT = ROOT / "var" / "bench" / "api.json"
 PASSWORD = "correct-horse-battery-9"
+COMPOSE_PROJECT = "split-ready-bench"
+GUNICORN = [sys.executable, "-m", "gunicorn", "--config", "python:config.gunicorn"]  # as the image
+
+ENDPOINTS = {  # name: (path, needs a token); "{project}" is the seeded project's uuid
+    "bare": ("/healthz", False),
+    "list": ("/api/projects/", True),
+    "expand": ("/api/projects/?expand=owner", True),
+    "detail": ("/api/projects/{project}/", True),
+}
+
+# (name, numerator, denominator, what is compared, at least / at most)
+THROUGHPUT_TARGETS = [
+    ("list / bare view", ("monolith", "list"), ("monolith", "bare"), 0.25),
+    ("detail / bare view", ("monolith", "detail"), ("monolith", "bare"), 0.35),
+    ("expand / bare view", ("monolith", "expand"), ("monolith", "bare"), 0.20),
+    ("list, logging as shipped / off", ("monolith", "list"), ("logging off", "list"), 0.90),
+]
+SPLIT_ENDPOINTS = ("list", "expand", "detail")
+SPLIT_MIN_THROUGHPUT = 0.8
+SPLIT_MAX_P99 = 1.5
+
+
+@dataclass
+class Target:
+    name: str
+    base_url: str
+    endpoints: tuple[str, ...]
+    token: str = ""
+    project: str = ""
 
 
 def free_port() -> int:
@@ -32,7 +75,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_until_up(url: str, timeout: float = 60) -> None:
+def wait_until_up(url: str, timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -44,145 +87,235 @@ def wait_until_up(url: str, timeout: float = 60) -> None:
     raise SystemExit(f"not up: {url}")
 
 
-def seed(base_url: str) -> tuple[str, str]:
-    """One user owning 20 projects; returns (access token, a project uuid)."""
-    with httpx.Client(base_url=base_url, timeout=30) as client:
+def seed(target: Target) -> None:
+    """One user owning 20 projects: the target's token and last project."""
+    with httpx.Client(base_url=target.base_url, timeout=30) as client:
         body = {"email": f"bench-{time.time_ns()}@example.com", "password": PASSWORD}
         client.post(
             "/api/auth/register/", json={**body, "display_name": "Bench"}
         ).raise_for_status()
-        token = client.post("/api/auth/token/", json=body).raise_for_status().json()["access"]
-        headers = {"Authorization": f"Bearer {token}"}
+        target.token = (
+            client.post("/api/auth/token/", json=body).raise_for_status().json()["access"]
+        )
+        headers = {"Authorization": f"Bearer {target.token}"}
         for index in range(20):
             project = client.post(
                 "/api/projects/",
-                json={
-                    "name": f"Project {index}",
-                    "description": "x" * 200,
-                    "due_date": "2030-01-01",
-                },
+                json={"name": f"Project {index}", "description": "x" * 200},
                 headers=headers,
             ).raise_for_status()
-        return token, project.json()["uuid"]
+        target.project = project.json()["uuid"]
 
 
-def wrk(url: str, token: str | None, seconds: int) -> tuple[float, float]:
-    """(requests per second, p99 latency in ms) for one URL."""
+def wrk(url: str, token: str, seconds: int) -> tuple[float, float]:
+    """(requests per second, p99 latency in ms) for one URL; any non-2xx fails the run."""
     command = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", url]
     if token:
         command[1:1] = ["-H", f"Authorization: Bearer {token}"]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    if re.search(r"Non-2xx or 3xx responses", output):
+    if "Non-2xx or 3xx responses" in output:
         raise SystemExit(f"errors while benchmarking {url}:\n{output}")
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     value, unit = re.search(r"99%\s+([\d.]+)(\w+)", output).groups()
-    p99 = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-    return rate, p99
+    return rate, float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def gunicorn(environment: dict[str, str], port: int) -> subprocess.Popen:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--config",
-            "python:config.gunicorn",
-            "config.wsgi:application",
-        ],
-        cwd=ROOT,
-        env={**environment, "HOST": "127.0.0.1", "PORT": str(port), "GUNICORN_WORKERS": "2"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+@contextmanager
+def monolith(environment: dict[str, str], logs: Path, name: str) -> Iterator[str]:
+    port = free_port()
+    with open(logs / f"{name}.log", "wb") as log:
+        server = subprocess.Popen(
+            [*GUNICORN, "config.wsgi:application"],
+            cwd=ROOT,
+            env={**environment, "HOST": "127.0.0.1", "PORT": str(port), "GUNICORN_WORKERS": "2"},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_until_up(f"http://127.0.0.1:{port}/healthz")
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+
+
+@contextmanager
+def split_local(environment: dict[str, str]) -> Iterator[str]:
+    ports = {name: str(free_port()) for name in ("USERS_PORT", "PROJECTS_PORT", "GATEWAY_PORT")}
+    split_env = {
+        **environment,
+        **ports,
+        "BROKER_PORT": str(free_port()),
+        "SPLIT_LOCAL_DIR": tempfile.mkdtemp(prefix="bench-split-local-"),
+    }
+    script = str(ROOT / "docker" / "split-local.sh")
+    quiet = {"cwd": ROOT, "env": split_env, "check": True, "stdout": subprocess.DEVNULL}
+    subprocess.run([script, "up"], **quiet)
+    try:
+        yield f"http://127.0.0.1:{ports['GATEWAY_PORT']}"
+    finally:
+        subprocess.run([script, "down"], **quiet)
+
+
+@contextmanager
+def compose() -> Iterator[str]:
+    """The compose stack under a project of its own; its volumes are removed afterwards."""
+    port = free_port()
+    compose_env = {**os.environ, "COMPOSE_PROJECT_NAME": COMPOSE_PROJECT, "GATEWAY_PORT": str(port)}
+    run = {"cwd": ROOT, "env": compose_env, "check": True, "stdout": subprocess.DEVNULL}
+    subprocess.run(["docker", "compose", "up", "--detach", "--no-build", "--wait"], **run)
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/healthz")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        subprocess.run(["docker", "compose", "down", "--volumes", "--remove-orphans"], **run)
+
+
+def measure(targets: list[Target], seconds: int, rounds: int) -> dict[str, dict[str, dict]]:
+    samples: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for target in targets:  # warm every worker and connection pool up first
+        for endpoint in target.endpoints:
+            wrk(url_of(target, endpoint), token_of(target, endpoint), 2)
+    for _ in range(rounds):
+        for target in targets:
+            for endpoint in target.endpoints:
+                result = wrk(url_of(target, endpoint), token_of(target, endpoint), seconds)
+                samples.setdefault((target.name, endpoint), []).append(result)
+    table: dict[str, dict[str, dict]] = {}
+    for (name, endpoint), results in samples.items():
+        table.setdefault(name, {})[endpoint] = {
+            "requests_per_second": round(statistics.median(rate for rate, _ in results), 1),
+            "p99_ms": round(statistics.median(p99 for _, p99 in results), 2),
+        }
+    return table
+
+
+def url_of(target: Target, endpoint: str) -> str:
+    return target.base_url + ENDPOINTS[endpoint][0].format(project=target.project)
+
+
+def token_of(target: Target, endpoint: str) -> str:
+    return target.token if ENDPOINTS[endpoint][1] else ""
+
+
+def verdicts(table: dict[str, dict[str, dict]]) -> list[dict]:
+    def rate(row: tuple[str, str]) -> float:
+        return table[row[0]][row[1]]["requests_per_second"]
+
+    checks = [
+        {"target": name, "ratio": round(rate(num) / rate(den), 3), "at_least": limit}
+        for name, num, den, limit in THROUGHPUT_TARGETS
+    ]
+    for topology in ("split-local", "compose"):
+        if topology not in table:
+            continue
+        for endpoint in SPLIT_ENDPOINTS:
+            split, mono = table[topology][endpoint], table["monolith"][endpoint]
+            ratio = split["requests_per_second"] / mono["requests_per_second"]
+            checks.append(
+                {
+                    "target": f"{topology} {endpoint} / monolith",
+                    "ratio": round(ratio, 3),
+                    "at_least": SPLIT_MIN_THROUGHPUT,
+                }
+            )
+            checks.append(
+                {
+                    "target": f"{topology} {endpoint} p99 / monolith p99",
+                    "ratio": round(split["p99_ms"] / mono["p99_ms"], 3),
+                    "at_most": SPLIT_MAX_P99,
+                }
+            )
+    for check in checks:
+        check["passed"] = (
+            check["ratio"] >= check["at_least"]
+            if "at_least" in check
+            else check["ratio"] <= check["at_most"]
+        )
+    return checks
+
+
+def report(table: dict[str, dict[str, dict]], checks: list[dict]) -> None:
+    bare = table["monolith"]["bare"]["requests_per_second"]
+    print(f"\n{'topology':<14}{'endpoint':<10}{'req/s':>10}{'p99 ms':>10}{'/ bare':>9}")
+    for name, rows in table.items():
+        for endpoint, row in rows.items():
+            rate = row["requests_per_second"]
+            print(f"{name:<14}{endpoint:<10}{rate:>10.0f}{row['p99_ms']:>10.1f}{rate / bare:>9.3f}")
+    print(f"\n{'target':<42}{'ratio':>8}{'limit':>10}  verdict")
+    for check in checks:
+        limit = f">= {check['at_least']}" if "at_least" in check else f"<= {check['at_most']}"
+        verdict = "pass" if check["passed"] else "FAIL"
+        print(f"{check['target']:<42}{check['ratio']:>8.3f}{limit:>10}  {verdict}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=8, help="wrk duration per endpoint")
+    parser.add_argument("--seconds", type=int, default=5, help="wrk duration per measurement")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (median kept)")
     parser.add_argument("--split-local", action="store_true", help="also measure split-local")
+    parser.add_argument("--compose", action="store_true", help="also measure the compose stack")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a target fails")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install wrk")
 
-    var_dir = tempfile.mkdtemp(prefix="bench-api-")
-    environment = {
+    var_dir = Path(tempfile.mkdtemp(prefix="bench-api-"))
+    shipped = {  # the image's logging (docker/app/Dockerfile), the development keys and SQLite
         **os.environ,
-        "VAR_DIR": var_dir,
-        "LOG_LEVEL": "WARNING",
+        "VAR_DIR": str(var_dir),
+        "LOG_LEVEL": "INFO",
         "DJANGO_ACCESS_LOG": "false",
+        "GUNICORN_ACCESS_LOG": "true",
         "JWT_ACCESS_TTL_SECONDS": "3600",
     }
+    quiet = {**shipped, "LOG_LEVEL": "WARNING", "GUNICORN_ACCESS_LOG": "false"}
     for command in ("prepare_local_state", "migrate_all -v 0"):  # as make migrate does
         subprocess.run(
             [sys.executable, "manage.py", *command.split()],
             cwd=ROOT,
-            env=environment,
+            env=shipped,
             check=True,
             stdout=subprocess.DEVNULL,
         )
-    port = free_port()
-    server = gunicorn(environment, port)
-    results: dict[str, tuple[float, float]] = {}
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_until_up(f"{base}/healthz")
-        token, project_uuid = seed(base)
-        endpoints = {
-            "bare view (/healthz)": (f"{base}/healthz", None),
-            "list, 20 projects": (f"{base}/api/projects/", token),
-            "list, expand=owner": (f"{base}/api/projects/?expand=owner", token),
-            "detail": (f"{base}/api/projects/{project_uuid}/", token),
-        }
-        for name, (url, bearer) in endpoints.items():
-            wrk(url, bearer, 2)  # warm-up
-            results[name] = wrk(url, bearer, args.seconds)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-    if args.split_local:
-        ports = {
-            "USERS_PORT": free_port(),
-            "PROJECTS_PORT": free_port(),
-            "GATEWAY_PORT": free_port(),
-        }
-        split_env = {
-            **environment,
-            "VAR_DIR": tempfile.mkdtemp(prefix="bench-split-"),
-            **{k: str(v) for k, v in ports.items()},
-        }
-        script = str(ROOT / "docker" / "split-local.sh")
-        subprocess.run(
-            [script, "up"], cwd=ROOT, env=split_env, check=True, stdout=subprocess.DEVNULL
+    with ExitStack() as servers:
+        mono = Target(
+            "monolith",
+            servers.enter_context(monolith(shipped, var_dir, "monolith")),
+            tuple(ENDPOINTS),
         )
-        try:
-            gateway = f"http://127.0.0.1:{ports['GATEWAY_PORT']}"
-            token, _ = seed(gateway)
-            for name, path in (
-                ("split list", "/api/projects/"),
-                ("split list, expand=owner", "/api/projects/?expand=owner"),
-            ):
-                wrk(gateway + path, token, 2)
-                results[name] = wrk(gateway + path, token, args.seconds)
-        finally:
-            subprocess.run(
-                [script, "down"], cwd=ROOT, env=split_env, check=True, stdout=subprocess.DEVNULL
+        seed(mono)
+        off = Target(
+            "logging off", servers.enter_context(monolith(quiet, var_dir, "quiet")), ("list",)
+        )
+        off.token, off.project = mono.token, mono.project
+        targets = [mono, off]
+        if args.split_local:
+            split_env = {**shipped, "VAR_DIR": tempfile.mkdtemp(prefix="bench-split-")}
+            targets.append(
+                Target(
+                    "split-local", servers.enter_context(split_local(split_env)), SPLIT_ENDPOINTS
+                )
             )
+        if args.compose:
+            targets.append(Target("compose", servers.enter_context(compose()), SPLIT_ENDPOINTS))
+        for target in targets[2:]:
+            seed(target)
+        table = measure(targets, args.seconds, args.rounds)
 
-    bare = results["bare view (/healthz)"][0]
-    print(f"{'endpoint':<28}{'req/s':>10}{'p99 ms':>10}{'/ bare':>9}")
-    for name, (rate, p99) in results.items():
-        print(f"{name:<28}{rate:>10.0f}{p99:>10.1f}{rate / bare:>9.2f}")
-    if args.split_local:
-        for split, mono in (
-            ("split list", "list, 20 projects"),
-            ("split list, expand=owner", "list, expand=owner"),
-        ):
-            print(
-                f"{split} / monolith: {results[split][0] / results[mono][0]:.2f} throughput, "
-                f"{results[split][1] / results[mono][1]:.2f} p99"
-            )
+    checks = verdicts(table)
+    report(table, checks)
+    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
+    document = {
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "settings": {"seconds": args.seconds, "rounds": args.rounds, "wrk": "-t2 -c8"},
+        "results": table,
+        "targets": checks,
+    }
+    OUTPUT.write_text(json.dumps(document, indent=2) + "\n")
+    print(f"\nwritten to {OUTPUT.relative_to(ROOT)}")
+    if args.check and not all(check["passed"] for check in checks):
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

@@ -103,6 +103,9 @@ class JsonAccessLogger(JsonAccessLogMixin, Logger):
 
 
 logger_class = JsonAccessLogger
+# One JSON access line per request unless GUNICORN_ACCESS_LOG=false (an ingress in front that
+# logs every request already; bench/api.py measures what the line costs).
+ACCESS_LOG = env.bool("GUNICORN_ACCESS_LOG", default=True)
 accesslog = "-"  # on stdout, through the "access" handler below (logconfig_dict replaces it)
 logconfig_dict = {
     "version": 1,
@@ -125,6 +128,10 @@ logconfig_dict = {
     "root": {"level": "INFO", "handlers": ["error"]},
     "loggers": {
         "gunicorn.error": {"level": "INFO", "handlers": ["error"], "propagate": False},
-        "gunicorn.access": {"level": "INFO", "handlers": ["access"], "propagate": False},
+        "gunicorn.access": {
+            "level": "INFO" if ACCESS_LOG else "WARNING",
+            "handlers": ["access"],
+            "propagate": False,
+        },
     },
 }

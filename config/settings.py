@@ -126,17 +126,21 @@ SQLITE_OPTIONS = {
     "timeout": 20,
     "init_command": "PRAGMA journal_mode=WAL",
 }
+# Connections are kept between requests (60 s, checked before reuse), SQLite's as PostgreSQL's:
+# opening one per request (and setting WAL on it) cost more than the list query itself.
+CONN_MAX_AGE_SECONDS = 60
 
 
 def _database(variable: str, default_url: str) -> dict:
     url = env.str(variable, default_url) or default_url
     try:
-        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        config = dj_database_url.parse(
+            url, conn_max_age=CONN_MAX_AGE_SECONDS, conn_health_checks=True
+        )
     except Exception as exc:  # dj-database-url raises several types for a bad URL
         raise ConfigurationError(f"{variable}: not a usable database URL ({exc})") from None
     config["TEST"] = {"DEPENDENCIES": []}  # services' databases do not depend on "default"
     if config["ENGINE"].endswith("sqlite3"):
-        config["CONN_MAX_AGE"] = 0
         config["OPTIONS"] = dict(SQLITE_OPTIONS)
     return config
 
@@ -245,7 +249,7 @@ REST_FRAMEWORK = {
         "shared.core.authentication.authentication.StatelessJWTAuthentication"
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["shared.core.utils.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["shared.core.utils.parsers.SafeJSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "shared.core.utils.negotiation.LenientContentNegotiation",
     "DEFAULT_PAGINATION_CLASS": "shared.core.utils.pagination.StandardPagination",

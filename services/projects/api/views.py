@@ -23,7 +23,13 @@ from services.projects.api import schema as doc
 from services.projects.api.authentication import LiveSubjectAuthentication
 from services.projects.services.memberships import add_member, list_members, remove_member
 from services.projects.services.projects import create_project, delete_project, update_project
-from services.projects.services.reads import ensure_owner, get_project, list_projects, owners_of
+from services.projects.services.reads import (
+    ProjectRows,
+    ensure_owner,
+    owners_of,
+    project_row,
+    row_of,
+)
 from shared.core.utils.contract_models import ContractRequest, validate_body, validate_query
 from shared.core.utils.openapi import DocumentedPagination
 
@@ -46,18 +52,18 @@ class ProjectViewSet(viewsets.ViewSet):
     )
     def list(self, request: Request) -> Response:
         query = validate_query(ProjectListRequest, request.query_params)
-        projects = list_projects(
-            actor_uuid=request.user.uuid, **query.model_dump(exclude_unset=True)
-        )
+        projects = ProjectRows(actor_uuid=request.user.uuid, **query.model_dump(exclude_unset=True))
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(projects, request, view=self) or []
-        if not wants_owner(request):
-            return paginator.get_paginated_response(render.projects_json(page))
-        lookup = owners_of(projects=page)
-        response = paginator.get_paginated_response(
-            render.projects_json(page, owners=lookup.owners)
+        lookup = owners_of(projects=page) if wants_owner(request) else None
+        body = render.projects_page(
+            page,
+            count=paginator.page.paginator.count,
+            next=paginator.get_next_link(),
+            previous=paginator.get_previous_link(),
+            owners=lookup.owners if lookup else None,
         )
-        return _degraded(response, lookup.degraded)
+        return _degraded(Response(body), lookup is not None and lookup.degraded)
 
     @extend_schema(
         request=ContractRequest(ProjectCreateRequest),
@@ -66,14 +72,14 @@ class ProjectViewSet(viewsets.ViewSet):
     def create(self, request: Request) -> Response:
         body = validate_body(ProjectCreateRequest, request.data)
         project = create_project(actor_uuid=request.user.uuid, **dict(body))
-        return Response(render.project_json(project), status=status.HTTP_201_CREATED)
+        return Response(render.project_json(row_of(project)), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         parameters=[doc.PROJECT_UUID, doc.EXPAND, doc.DEGRADED],
         responses={200: ProjectResponse, **doc.READ_ERRORS},
     )
     def retrieve(self, request: Request, project_uuid: str) -> Response:
-        project = get_project(actor_uuid=request.user.uuid, project_uuid=project_uuid)
+        project = project_row(actor_uuid=request.user.uuid, project_uuid=project_uuid)
         if not wants_owner(request):
             return Response(render.project_json(project))
         lookup = owners_of(projects=[project])
@@ -115,7 +121,7 @@ class ProjectViewSet(viewsets.ViewSet):
             project_uuid=project_uuid,
             **body.model_dump(exclude_unset=True),
         )
-        return Response(render.project_json(project))
+        return Response(render.project_json(row_of(project)))
 
 
 class ProjectMemberViewSet(viewsets.ViewSet):

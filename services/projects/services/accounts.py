@@ -8,6 +8,7 @@ from services.projects.models import DeletedSubject, Project, ProjectMembership
 from services.projects.services import DB
 from services.projects.services.memberships import publish_member_removed
 from services.projects.services.projects import soft_delete
+from shared.core.db.prepared import PreparedQuery
 
 
 def forget_user(*, user_uuid: UUID) -> None:
@@ -38,5 +39,14 @@ def forget_user(*, user_uuid: UUID) -> None:
 
 
 def is_deleted_subject(*, user_uuid: UUID) -> bool:
-    """Whether users said this account is deleted (its unexpired tokens are refused)."""
-    return DeletedSubject.objects.using(DB).filter(user_uuid=user_uuid).exists()
+    """Whether users said this account is deleted (its unexpired tokens are refused).
+
+    Asked on every authenticated request: a prepared query (compiled once).
+    """
+    return bool(_DELETED_SUBJECT.rows(using=DB, user_uuid=user_uuid))
+
+
+_DELETED_SUBJECT = PreparedQuery(
+    lambda shape, *, user_uuid: DeletedSubject.objects.filter(user_uuid=user_uuid).values("id")[:1],
+    bind={"user_uuid": DeletedSubject._meta.get_field("user_uuid")},
+)

@@ -220,7 +220,7 @@ def test_owners_of_fetches_all_owners_in_one_call(users_fake, make_user, make_pr
     projects = [make_project("A"), make_project("B"), make_project("C", actor_uuid=other.uuid)]
     users_fake.calls.clear()
 
-    lookup = reads.owners_of(projects=projects)
+    lookup = reads.owners_of(projects=[reads.row_of(project) for project in projects])
 
     assert users_fake.calls == ["get_users"]
     assert lookup.degraded is False
@@ -240,6 +240,6 @@ def test_owners_of_no_projects_makes_no_call(users_fake):
 def test_owners_of_is_degraded_when_users_is_unavailable(users_fake, project):
     users_fake.unavailable = True
 
-    lookup = reads.owners_of(projects=[project])
+    lookup = reads.owners_of(projects=[reads.row_of(project)])
 
     assert (lookup.owners, lookup.degraded) == ({}, True)

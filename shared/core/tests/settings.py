@@ -81,7 +81,7 @@ REST_FRAMEWORK = {
         "shared.core.authentication.authentication.StatelessJWTAuthentication"
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["shared.core.utils.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["shared.core.utils.parsers.SafeJSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "shared.core.utils.negotiation.LenientContentNegotiation",
     "DEFAULT_PAGINATION_CLASS": "shared.core.utils.pagination.StandardPagination",

@@ -202,3 +202,61 @@ def test_backend_follows_a_change_of_keys(settings):
     header = jwt.get_unverified_header(token_backend().encode({"sub": str(USER)}))
 
     assert header["kid"] == jwk_thumbprint(public)
+
+
+# --- Verified tokens are remembered until they expire ---------------------------------------------
+
+
+@pytest.fixture
+def counted_decodes(monkeypatch):
+    from shared.core.authentication.authentication import verified_tokens
+
+    verified_tokens.clear()
+    decodes = []
+    original = KeyedTokenBackend.decode
+
+    def decode(self, token, verify=True):
+        decodes.append(token)
+        return original(self, token, verify)
+
+    monkeypatch.setattr(KeyedTokenBackend, "decode", decode)
+    yield decodes
+    verified_tokens.clear()
+
+
+def test_a_token_is_verified_once_then_remembered(client, counted_decodes):
+    token = mint_token(USER)
+
+    assert [get_me(client, token).status_code for _ in range(3)] == [200, 200, 200]
+    assert len(counted_decodes) == 1
+
+
+def test_a_remembered_token_is_refused_once_it_expires(client, counted_decodes, monkeypatch):
+    from shared.core.authentication import authentication
+
+    token = mint_token(USER)
+    assert get_me(client, token).status_code == 200
+    expiry = jwt.decode(token, options={"verify_signature": False})["exp"]
+    monkeypatch.setattr(authentication.time, "time", lambda: expiry + 1)
+
+    assert authentication.verified_tokens.get(token.encode()) is None
+
+
+def test_only_the_exact_bytes_of_a_verified_token_are_remembered(client, counted_decodes):
+    token = mint_token(USER)
+    assert get_me(client, token).status_code == 200
+    header, payload, signature = token.split(".")
+    tampered = f"{header}.{payload}.{signature[:-2]}{'AA' if signature[-2:] != 'AA' else 'BB'}"
+
+    assert_error(get_me(client, tampered), 401, "authentication_failed")
+    assert len(counted_decodes) == 2
+
+
+def test_the_remembered_tokens_are_bounded():
+    from shared.core.authentication.authentication import VerifiedTokens
+
+    tokens = VerifiedTokens(max_size=2)
+    for index in range(5):
+        tokens.remember(f"t{index}".encode(), {"exp": 2**40})
+    assert len(tokens._tokens) <= 2
+    assert tokens.get(b"t4") is not None

@@ -20,18 +20,20 @@ Component names drop the ``Response`` suffix (``ProjectResponse`` is ``Project``
 
 import json
 from collections.abc import Iterable, Mapping
+from functools import cached_property
 from typing import Any, Generic, TypeVar, get_origin
 
 from drf_spectacular.drainage import warn
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.settings import spectacular_settings
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel, TypeAdapter, create_model
 from pydantic import ValidationError as PydanticValidationError
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 from rest_framework.exceptions import ParseError
 
+from shared.core.utils.renderers import RenderedJSON
 from shared.kit.errors import ValidationError
 from shared.kit.fields import EMAIL_PATTERN, refuse_null
 
@@ -202,6 +204,36 @@ class Renderer(Generic[M]):
         self, sources: Iterable[Any], *, exclude: set[str] | None = None
     ) -> list[dict[str, Any]]:
         return self.json_many(self.many(sources), exclude=exclude)
+
+    def render_page(
+        self,
+        sources: Iterable[Any],
+        *,
+        count: int,
+        next: str | None,
+        previous: str | None,
+        exclude: set[str] | None = None,
+    ) -> RenderedJSON:
+        """A page (``count``, ``next``, ``previous``, ``results``) as JSON bytes, in one pass.
+
+        Validation and serialisation both run in pydantic-core; DRF's renderer sends the bytes
+        as they are (:class:`~shared.core.utils.renderers.JSONRenderer`).
+        """
+        page = {"count": count, "next": next, "previous": previous, "results": list(sources)}
+        validated = self._page.validate_python(page, from_attributes=True)
+        each = {"results": {"__all__": exclude}} if exclude else None
+        return RenderedJSON(self._page.dump_json(validated, exclude_unset=True, exclude=each))
+
+    @cached_property
+    def _page(self) -> TypeAdapter[Any]:
+        page = create_model(
+            f"{self.model.__name__}Page",
+            count=(int, ...),
+            next=(str | None, ...),
+            previous=(str | None, ...),
+            results=(list[self.model], ...),  # type: ignore[name-defined]
+        )
+        return TypeAdapter(page)
 
 
 # --- OpenAPI --------------------------------------------------------------------------------------
