@@ -9,8 +9,9 @@ its values there, adapted by the same model fields Django would use, runs the SQ
 the rows through Django's own converters. The ORM stays the one definition of the query.
 
 ``build`` must return a ``.values(...)`` queryset, and may only compare the bound values for
-equality (``field=value``): a lookup that rewrites its value (``contains`` makes ``%value%``)
-belongs to the ORM path. A marker that is missing from the compiled parameters is an error at
+equality (``field=value``, or ``field__in=values`` with a list or tuple bound: its length is
+part of the shape): a lookup that rewrites its value (``contains`` makes ``%value%``) belongs
+to the ORM path. A marker that is missing from the compiled parameters is an error at
 the first call, never a wrong result.
 """
 
@@ -33,7 +34,7 @@ MAX_SHAPES = 256  # per query; shapes include a page's slice, so their number is
 class _Compiled:
     sql: str
     params: tuple[Any, ...]  # the compiled parameters; the bound ones are replaced per call
-    slots: tuple[tuple[int, str], ...]  # (parameter index, bound name)
+    slots: tuple[tuple[int, str, int | None], ...]  # (parameter index, name, item of a list)
     columns: tuple[str, ...]
     compiler: SQLCompiler | None  # converts the rows as Django would (None: a count)
     empty: bool = False  # Django proved the result empty (an empty slice, ``__in=[]``)
@@ -72,10 +73,9 @@ class PreparedQuery:
     def _execute(self, compiled: _Compiled, using: str, values: Mapping[str, Any]) -> list:
         connection = connections[using]
         params = list(compiled.params)
-        for index, name in compiled.slots:
-            params[index] = self._bind[name].get_db_prep_value(
-                values[name], connection, prepared=False
-            )
+        for index, name, item in compiled.slots:
+            value = values[name] if item is None else values[name][item]
+            params[index] = self._bind[name].get_db_prep_value(value, connection, prepared=False)
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             return cursor.fetchall()
@@ -83,19 +83,27 @@ class PreparedQuery:
     def _prepared(
         self, kind: str, using: str, shape: Hashable, values: Mapping[str, Any]
     ) -> _Compiled:
-        key = (kind, using, shape, frozenset(values))
+        arity = {name: _length(value) for name, value in values.items()}
+        key = (kind, using, shape, frozenset(arity.items()))
         compiled = self._compiled.get(key)
         if compiled is None:
-            compiled = self._compile(kind, using, shape, sorted(values))
+            compiled = self._compile(kind, using, shape, arity)
             with self._lock:
                 if len(self._compiled) >= MAX_SHAPES:
                     self._compiled.clear()
                 self._compiled[key] = compiled
         return compiled
 
-    def _compile(self, kind: str, using: str, shape: Hashable, names: list[str]) -> _Compiled:
+    def _compile(
+        self, kind: str, using: str, shape: Hashable, arity: Mapping[str, int | None]
+    ) -> _Compiled:
         connection = connections[using]
-        markers = {name: _marker(self._bind[name]) for name in names}
+        markers: dict[str, Any] = {
+            name: _marker(self._bind[name])
+            if length is None
+            else [_marker(self._bind[name]) for _ in range(length)]
+            for name, length in arity.items()
+        }
         queryset = self._build(shape, **markers).using(using)
         if kind == "count":
             queryset = queryset.order_by().values("pk")
@@ -108,11 +116,13 @@ class PreparedQuery:
             sql = f"SELECT COUNT(*) FROM ({sql}) counted"
         slots = []
         for name, marker in markers.items():
-            adapted = self._bind[name].get_db_prep_value(marker, connection, prepared=False)
-            found = [index for index, param in enumerate(params) if param == adapted]
-            if not found:
-                raise ValueError(f"{name}: not compared for equality by the prepared query")
-            slots += [(index, name) for index in found]
+            items = enumerate(marker) if isinstance(marker, list) else [(None, marker)]
+            for item, one in items:
+                adapted = self._bind[name].get_db_prep_value(one, connection, prepared=False)
+                found = [index for index, param in enumerate(params) if param == adapted]
+                if not found:
+                    raise ValueError(f"{name}: not compared for equality by the prepared query")
+                slots += [(index, name, item) for index in found]
         return _Compiled(
             sql=sql,
             params=tuple(params),
@@ -120,6 +130,11 @@ class PreparedQuery:
             columns=tuple(queryset.query.values_select),
             compiler=compiler if kind == "rows" else None,
         )
+
+
+def _length(value: Any) -> int | None:
+    """A list or tuple binds each of its items (its length is part of the shape)."""
+    return len(value) if isinstance(value, list | tuple) else None
 
 
 def _marker(field: Field) -> Any:

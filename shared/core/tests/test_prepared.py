@@ -97,3 +97,15 @@ def test_a_value_the_lookup_rewrites_cannot_be_bound():
     )
     with pytest.raises(ValueError, match="name: not compared for equality"):
         contains.rows(using="testapp", name="w")
+
+
+def test_a_list_binds_each_item_and_its_length_is_part_of_the_shape(owners):
+    by_uuid = PreparedQuery(
+        lambda shape, *, uuids: Widget.objects.filter(uuid__in=uuids).values("name"),
+        bind={"uuids": Widget._meta.get_field("uuid")},
+    )
+    widgets = list(Widget.objects.order_by("id"))
+    for picked in (widgets[:1], widgets[2:5], widgets[5:8]):
+        rows = by_uuid.rows(using="testapp", uuids=[widget.uuid for widget in picked])
+        assert sorted(row["name"] for row in rows) == sorted(w.name for w in picked)
+    assert len(by_uuid._compiled) == 2  # one item, three items
