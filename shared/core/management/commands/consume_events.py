@@ -18,10 +18,10 @@ from shared.core.events import inbox, registry
 from shared.core.events import transport as transports
 from shared.core.events.conf import setting
 
-# A consumer lives long; its connections may not. Django's per-request clean-up closes them after
-# each message with CONN_MAX_AGE=0 (SQLite): reconnecting, and for SQLite checkpointing the WAL
-# of a connection that was the last one, cost more than the message. So it runs before a message
-# that follows a pause (or a failure), not between the messages of a burst.
+# A consumer lives long; its connections may not. Django's clean-up closes those past
+# CONN_MAX_AGE or unusable (reconnecting, and for SQLite checkpointing the WAL of a connection
+# that was the last one, cost more than a message). So it runs before a message that follows a
+# pause (or a failure), not between the messages of a burst.
 CLOSE_OLD_CONNECTIONS_AFTER_SECONDS = 1.0
 
 
