@@ -10,6 +10,7 @@ from config.env import env
 from config.services import KNOWN_SERVICES
 from shared.core.logging.gunicorn_access import JsonAccessLogMixin
 from shared.core.manifest import process_name
+from shared.core.observability.multiprocess import gunicorn_hooks
 
 bind = f"{env.str('HOST', '0.0.0.0')}:{env.int('PORT', 8000, minimum=1)}"
 workers = env.int("GUNICORN_WORKERS", 2, minimum=1)
@@ -88,6 +89,11 @@ def pre_request(worker, req):
     worker.log.debug("%s %s", req.method, req.path)
     if _draining:
         req.must_close = True  # answered with "Connection: close", then the connection is closed
+
+
+# Metrics of every worker, added up at /metrics (docs/OBSERVABILITY.md): prometheus_client's
+# multiprocess folder, emptied when gunicorn starts; an exited worker's live gauges are dropped.
+on_starting, child_exit = gunicorn_hooks(env.str("PROMETHEUS_MULTIPROC_DIR"))
 
 
 # The name Django's own lines carry too (config/settings.py SERVICE_NAME).

@@ -19,7 +19,7 @@ DEFAULT_MANIFESTS = ("services.users.manifest", "services.projects.manifest")
 # Served by every process; the gateway sends them to the service whose manifest serves docs.
 DOCS_PREFIXES = ("/api/docs/", "/static/")
 # Never exposed through the gateway: service-to-service and operational endpoints.
-BLOCKED_PREFIXES = ("/internal/", "/admin/", "/readyz")
+BLOCKED_PREFIXES = ("/internal/", "/admin/", "/readyz", "/metrics")
 
 
 def load_manifests(modules: Iterable[str]) -> dict[str, ServiceManifest]:

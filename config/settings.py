@@ -74,6 +74,7 @@ INSTALLED_APPS = [
 AUTH_USER_MODEL = next((m.user_model for m in HOSTED if m.user_model), "auth.User")
 
 MIDDLEWARE = [
+    "shared.core.observability.middleware.ObservabilityMiddleware",  # metrics, trace context
     "shared.core.middleware.request_id.RequestIdMiddleware",
     "shared.core.middleware.error_envelope.ErrorEnvelopeMiddleware",
     "shared.core.middleware.body_size.BodySizeLimitMiddleware",
@@ -393,6 +394,14 @@ SPECTACULAR_SETTINGS = {
         ],
     },
 }
+
+# --- Observability (docs/OBSERVABILITY.md) ----------------------------------------------------
+
+# Metrics are always on (/metrics). Spans are recorded and exported only when a collector is
+# named; the OpenTelemetry SDK reads the other OTEL_* variables (sampler, headers...) itself.
+OTEL_EXPORTER_OTLP_ENDPOINT = env.str("OTEL_EXPORTER_OTLP_ENDPOINT") or env.str(
+    "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"
+)
 
 # --- Logging: one JSON object per line ----------------------------------------------------------
 

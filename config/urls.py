@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 urlpatterns = [
     path("", include("shared.core.health.urls")),
+    path("", include("shared.core.observability.urls")),  # /metrics, never through the gateway
     # Swagger UI offers every service's document (SWAGGER_UI_SETTINGS["urls"]), wherever it lives.
     path(
         "api/docs/",

@@ -334,3 +334,17 @@ def test_a_worker_drains_on_sigterm_before_stopping(monkeypatch):
     assert not worker.exited.wait(0.3)  # a connection is still open: still serving
     worker.nr_conns = 0
     assert worker.exited.wait(2)  # none left: stops without waiting out DRAIN_SECONDS
+
+
+def test_the_gateway_passes_a_valid_traceparent_on_and_starts_one_otherwise():
+    config = render()
+    (forwarded,) = re.findall(r"proxy_set_header traceparent (\S+);", config)
+    assert forwarded == "$traceparent"
+    block = config.split("map $http_traceparent $traceparent {", 1)[1].split("\n    }", 1)[0]
+    (pattern,) = re.findall(r'"~(.*)" \$http_traceparent;', block)
+    valid = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+    assert re.fullmatch(pattern, valid)
+    for invalid in ("garbage", valid.replace("4bf92f3577b34da6a3ce929d0e0e4736", "0" * 32)):
+        assert not re.fullmatch(pattern, invalid)
+    assert 'default "00-$request_id-$gateway_span_id-01";' in block
+    assert '"trace_id": "$trace_id"' in config

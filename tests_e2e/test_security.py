@@ -1,6 +1,6 @@
 """Security and the edges of the contract, in every topology: tokens that must be refused by every
 service, X-Request-ID, the error envelope, bodies over 1 MiB, and the gateway's allowed
-differences (rate limit, 404 for /internal/, /admin/, /readyz).
+differences (rate limit, 404 for /internal/, /admin/, /readyz, /metrics).
 
 Tokens are built here, black-box: from the JWKS document, a fresh RSA key, or a real token.
 Tokens that need the real private key (expired, wrong audience or issuer) are signed with the key
@@ -355,7 +355,7 @@ def test_internal_admin_and_readiness_paths(api, topology, victim):
     """The gateway answers 404 for them; a bare monolith serves its probes and internal API."""
     paths = ["/internal/v1/users/", "/internal/v1/users/by-email/?email=a@example.com", "/admin/"]
     if topology in GATEWAYS:
-        for path in [*paths, "/readyz", "/readyz/"]:
+        for path in [*paths, "/readyz", "/readyz/", "/metrics"]:
             assert_envelope(api.get(path), 404, "not_found")
         # Even with a plausible service credential or a user's token, nothing internal is routed.
         for credential in ("Service x", victim.auth["Authorization"]):
@@ -374,6 +374,10 @@ def test_internal_admin_and_readiness_paths(api, topology, victim):
             # A user's valid access token is no service credential.
             assert_envelope(api.get(path, headers=victim.auth), 401, "authentication_failed")
         assert_envelope(api.get("/admin/"), 404, "not_found")
+        # Metrics are scraped on the service's own port (here the monolith's).
+        metrics = api.get("/metrics")
+        assert metrics.status_code == 200, metrics.text
+        assert "http_server_requests_total" in metrics.text
     health = api.get("/healthz")
     assert health.status_code == 200, health.text
     assert health.json() == {"status": "ok"}

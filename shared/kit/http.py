@@ -20,7 +20,7 @@ import pybreaker
 import pydantic
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
-from shared.kit.context import current_request_id, deadline_var
+from shared.kit.context import current_request_id, deadline_var, write_outgoing_headers
 from shared.kit.errors import NotFoundError, ServiceUnavailableError, UpstreamError
 
 ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
@@ -193,6 +193,7 @@ class ResilientHttpClient:
             headers[REQUEST_ID_HEADER] = request_id
         if self._token:
             headers["Authorization"] = f"Service {self._token}"
+        write_outgoing_headers(headers)  # the trace context, when core registered it
         return headers
 
 

@@ -9,7 +9,8 @@
 
 The composition root (``config.settings``) fills it in from the topology; consumers only write
 ``clients.get("users", UsersClient)``, typed by the provider's client Protocol, and never know
-which transport answers.
+which transport answers. Each built client is wrapped so that its calls are counted, timed
+and traced (``shared/core/observability/clients.py``); overrides are not.
 """
 
 import threading
@@ -22,6 +23,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
 from shared.kit.errors import ServiceUnavailableError
+from shared.kit.http import ClientPolicy, circuit_breaker
 
 T = TypeVar("T")
 
@@ -46,7 +48,8 @@ class ClientRegistry:
             with self._lock:
                 instance = self._instances.get(name)
                 if instance is None:
-                    instance = self._instances[name] = _checked(self._build(name), name, interface)
+                    built = _checked(self._build(name), name, interface)
+                    instance = self._instances[name] = _instrumented(built, name)
         return instance
 
     @contextmanager
@@ -83,6 +86,23 @@ class ClientRegistry:
                 transport=in_process_transport(),
             )
         return remote(base_url=config["url"], token=config["token"])
+
+
+def _instrumented(client: Any, name: str) -> Any:
+    """The client, counted, timed and traced per call (docs/OBSERVABILITY.md)."""
+    from shared.core.observability.clients import InstrumentedClient
+    from shared.core.observability.metrics import watch_breaker
+
+    transport = settings.SERVICE_CLIENTS[name]["transport"]
+    if transport != "local" and isinstance(policy := getattr(client, "policy", None), ClientPolicy):
+        watch_breaker(circuit_breaker(name, policy), name)
+    return InstrumentedClient(client, caller=_caller(name), callee=name, transport=transport)
+
+
+def _caller(provider: str) -> str:
+    """The hosted services that need ``provider`` (their manifests say so), else the process."""
+    callers = [m.name for m in getattr(settings, "HOSTED", []) if provider in m.needs]
+    return ",".join(callers) or getattr(settings, "SERVICE_NAME", "unknown")
 
 
 def _checked(instance: Any, name: str, interface: type) -> Any:

@@ -9,6 +9,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from shared.core.events.registry import Consumer
+from shared.core.observability import tracing
+from shared.core.observability.metrics import observe_consumer_lag
 from shared.kit.context import request_id_var
 
 logger = logging.getLogger("shared.core.events")
@@ -78,13 +80,15 @@ def _handle(
     call once that committed (it logs, and tells whether the handler ran)."""
     event_type = envelope["type"]
     request_id = envelope.get("request_id") or headers.get("request-id")
+    traceparent = envelope.get("traceparent") or headers.get("traceparent")
     fields = _fields(envelope, request_id)
 
     def log(message: str, *args: Any) -> Callable[[], bool]:
         def done() -> bool:
             token = request_id_var.set(request_id)
             try:
-                logger.info(message, *args, extra=fields)
+                with tracing.consumer_context(traceparent):
+                    logger.info(message, *args, extra=fields)
             finally:
                 request_id_var.reset(token)
             return message.startswith("event handled")
@@ -96,11 +100,13 @@ def _handle(
     handler = consumer.handler(event_type)
     token = request_id_var.set(request_id)
     try:
-        if not _record(consumer, envelope, request_id):
-            return log("event already handled: %s %s", event_type, envelope["event_id"])
-        handler(envelope)
+        with tracing.consumer_span(consumer.service, event_type, traceparent, fields["event_id"]):
+            if not _record(consumer, envelope, request_id):
+                return log("event already handled: %s %s", event_type, envelope["event_id"])
+            handler(envelope)
     finally:
         request_id_var.reset(token)
+    observe_consumer_lag(consumer.service, event_type, envelope.get("occurred_at"))
     return log("event handled: %s %s by %s", event_type, envelope["event_id"], consumer.service)
 
 

@@ -10,6 +10,7 @@ from shared.core.events.conf import setting
 from shared.core.events.models import OutboxEventBase
 from shared.core.events.registry import Outbox
 from shared.core.events.relay import Relay
+from shared.core.observability.tracing import current_traceparent
 from shared.kit.context import current_request_id
 from shared.kit.events import EventEnvelope
 
@@ -38,8 +39,10 @@ class Publisher:
                 f"publish {event.type} inside transaction.atomic(using={using!r}), "
                 "the transaction of the change it describes"
             )
-        if event.request_id is None:
-            event = event.model_copy(update={"request_id": current_request_id()})
+        # The request and the trace that caused it, so consumers' logs and spans join them.
+        context = {"request_id": current_request_id(), "traceparent": current_traceparent()}
+        if missing := {key: value for key, value in context.items() if getattr(event, key) is None}:
+            event = event.model_copy(update=missing)
         row = self.outbox.model.objects.using(using).create(
             event_id=event.event_id,
             type=event.type,

@@ -35,8 +35,15 @@ def access_fields(resp: Any, environ: Mapping[str, Any], request_time: timedelta
         "status": _status(resp),
         "duration_ms": round(request_time.total_seconds() * 1000, 2),
         "request_id": _header(getattr(resp, "headers", None) or [], REQUEST_ID_HEADER),
+        "trace_id": _trace_id(environ.get("HTTP_TRACEPARENT")),
         "remote_addr": environ.get("REMOTE_ADDR"),
     }
+
+
+def _trace_id(traceparent: str | None) -> str | None:
+    """The trace id of a W3C ``traceparent`` (the gateway sends one with every request)."""
+    parts = (traceparent or "").split("-")
+    return parts[1] if len(parts) >= 4 and len(parts[1]) == 32 else None
 
 
 def _status(resp: Any) -> int | None:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from pythonjsonlogger.json import JsonFormatter as _JsonFormatter
 
+from shared.core.observability.tracing import current_trace_id
 from shared.kit.context import request_id_var, user_uuid_var
 
 
@@ -34,6 +35,8 @@ class RequestContextFilter(logging.Filter):
             record.request_id = request_id_var.get() or getattr(request, "request_id", None)
         if getattr(record, "user_uuid", None) is None:
             record.user_uuid = user_uuid_var.get() or _user_uuid(request)
+        if getattr(record, "trace_id", None) is None:
+            record.trace_id = current_trace_id()  # docs/OBSERVABILITY.md
         return True
 
 

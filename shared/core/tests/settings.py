@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "shared.core.tests.testapp",
 ]
 MIDDLEWARE = [
+    "shared.core.observability.middleware.ObservabilityMiddleware",
     "shared.core.middleware.request_id.RequestIdMiddleware",
     "shared.core.middleware.error_envelope.ErrorEnvelopeMiddleware",
     "shared.core.middleware.body_size.BodySizeLimitMiddleware",

@@ -6,6 +6,7 @@ from shared.core.tests import views
 
 urlpatterns = [
     path("", include("shared.core.health.urls")),
+    path("", include("shared.core.observability.urls")),
     path("errors/<str:name>", views.ErrorView.as_view()),
     path("echo", views.EchoView.as_view()),
     path("me", views.MeView.as_view()),

@@ -6,6 +6,7 @@ import httpx
 import pydantic
 import pytest
 
+from shared.kit import context
 from shared.kit.context import deadline_var, request_id_var
 from shared.kit.errors import NotFoundError, ServiceUnavailableError, UpstreamError
 from shared.kit.http import (
@@ -201,3 +202,17 @@ def test_without_token_or_request_id_neither_header_is_sent():
     [sent] = recorder.requests
     assert "Authorization" not in sent.headers
     assert "X-Request-ID" not in sent.headers
+
+
+def test_registered_context_writers_add_their_headers_to_every_call(monkeypatch):
+    def write_trace(headers):
+        headers["traceparent"] = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+
+    monkeypatch.setattr(context, "outgoing_header_writers", [write_trace])
+    recorder = Recorder((200, {"text": "hi"}))
+    client = ResilientHttpClient(
+        service="greeter", base_url="http://g", transport=httpx.MockTransport(recorder)
+    )
+    client.get_model("/hello", Greeting)
+    [sent] = recorder.requests
+    assert sent.headers["traceparent"].startswith("00-4bf92f3577b34da6a3ce929d0e0e4736-")
