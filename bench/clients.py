@@ -1,13 +1,20 @@
 """Cost of one ``get_users`` call of 20 uuids through each UsersClient transport.
 
-local (direct service call), wsgi (full HTTP path into this process, no socket) and http
-(gunicorn on loopback, keep-alive). The transports are measured in interleaved rounds in one run
-so that machine noise hits them alike; medians are printed with their ratio to local.
+bare-orm (the ORM query reading the columns get_users returns, materialised: the floor), local
+(direct service call), wsgi (full HTTP path into this process, no socket) and http (gunicorn on
+loopback, keep-alive). gunicorn and logging run as the image runs them: ``--config
+python:config.gunicorn`` (JSON access log, written to ``gunicorn.log`` in the bench's temporary
+folder), LOG_LEVEL=INFO, DJANGO_ACCESS_LOG=false. The transports are measured in interleaved
+rounds in one run so that machine noise hits them alike; medians and p99 are printed with their
+ratio to local, then the targets (docs/ARCHITECTURE.md section 8) as PASS or FAIL. The table is
+written as JSON to ``var/bench/clients.json``. It exits 0 whatever the figures, unless
+``--check`` is given: then 1 when a target is missed.
 
-    make bench-clients            # or: python -m bench.clients --calls 2000
+    make bench-clients            # or: python -m bench.clients --calls 2000 --check
 """
 
 import argparse
+import json
 import os
 import socket
 import statistics
@@ -20,6 +27,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 UUIDS_PER_CALL = 20
+# (name, numerator, denominator, most allowed): issue 11, item 4.
+TARGETS = [
+    ("http / local", "http", "local", 3.0),
+    ("local / bare-orm", "local", "bare-orm", 2.0),
+]
 
 
 def free_port() -> int:
@@ -28,19 +40,19 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
+def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 30) -> None:
     import httpx
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"the users server exited with {process.returncode}")
+            raise SystemExit(f"the users server exited with {process.returncode} (see {log})")
         try:
             if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
                 return
         except httpx.TransportError:
             time.sleep(0.2)
-    raise SystemExit("the users server did not start")
+    raise SystemExit(f"the users server did not start (see {log})")
 
 
 def measure(call, calls: int) -> list[float]:
@@ -56,6 +68,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=1500, help="calls per transport")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds")
+    parser.add_argument("--output", default=str(ROOT / "var" / "bench" / "clients.json"))
+    parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args()
 
     var_dir = tempfile.mkdtemp(prefix="bench-clients-")
@@ -63,7 +77,10 @@ def main() -> None:
         **os.environ,
         "VAR_DIR": var_dir,
         "SERVICES": "users,projects",
-        "LOG_LEVEL": "WARNING",
+        # Logging as the image ships it (docker/app/Dockerfile): gunicorn writes the access log.
+        "LOG_LEVEL": "INFO",
+        "DJANGO_ACCESS_LOG": "false",
+        "DJANGO_DEBUG": "false",
     }
     os.environ.update(environment)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -89,52 +106,105 @@ def main() -> None:
     User.objects.db_manager("users").bulk_create(users)
     uuids = [user.uuid for user in users]
 
+    def bare_orm() -> list[tuple]:
+        rows = User.objects.using("users").filter(uuid__in=uuids, is_active=True)
+        return list(rows.values_list("uuid", "display_name"))
+
     port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env={**environment, "SERVICES": "users"},
-    )
+    log = Path(var_dir) / "gunicorn.log"
+    with log.open("wb") as log_file:
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--config",
+                "python:config.gunicorn",
+                "config.wsgi:application",
+            ],
+            cwd=ROOT,
+            env={
+                **environment,
+                "SERVICES": "users",
+                "EVENTS_TRANSPORT": "local",  # no broker: this bench deletes no account
+                "HOST": "127.0.0.1",
+                "PORT": str(port),
+                "GUNICORN_WORKERS": "1",
+            },
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
     try:
         url = f"http://127.0.0.1:{port}"
-        wait_until_up(url, server)
+        wait_until_up(url, server, log)
         token = settings.INTERNAL_API_TOKEN
-        transports = {
-            "local": LocalUsersClient(),
+        local = LocalUsersClient()
+        clients = {
+            "local": local,
             "wsgi": HttpUsersClient(
                 base_url=in_process_base_url(), token=token, transport=in_process_transport()
             ),
             "http": HttpUsersClient(base_url=url, token=token),
         }
-        for client in transports.values():  # warm-up, and a correctness check
+        calls = {"bare-orm": bare_orm} | {
+            name: (lambda c=client: c.get_users(uuids)) for name, client in clients.items()
+        }
+        assert len(bare_orm()) == UUIDS_PER_CALL  # warm-up, and a correctness check
+        for client in clients.values():
+            assert client.get_users(uuids) == local.get_users(uuids)
             assert len(client.get_users(uuids)) == UUIDS_PER_CALL
-        timings: dict[str, list[float]] = {name: [] for name in transports}
+        timings: dict[str, list[float]] = {name: [] for name in calls}
         per_round = max(args.calls // args.rounds, 1)
         for _ in range(args.rounds):
-            for name, client in transports.items():
-                timings[name] += measure(lambda c=client: c.get_users(uuids), per_round)
+            for name, call in calls.items():
+                timings[name] += measure(call, per_round)
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=30)
 
-    local = statistics.median(timings["local"])
-    print(f"get_users({UUIDS_PER_CALL} uuids), {per_round * args.rounds} calls per transport")
+    medians = {name: statistics.median(samples) for name, samples in timings.items()}
+    table = {
+        "call": f"get_users({UUIDS_PER_CALL} uuids)",
+        "calls_per_transport": per_round * args.rounds,
+        "rows": [
+            {
+                "transport": name,
+                "median_us": round(medians[name] * 1e6, 1),
+                "p99_us": round(statistics.quantiles(samples, n=100)[98] * 1e6, 1),
+                "x_local": round(medians[name] / medians["local"], 3),
+            }
+            for name, samples in timings.items()
+        ],
+        "targets": [
+            {
+                "ratio": label,
+                "value": round(medians[top] / medians[bottom], 3),
+                "at_most": limit,
+                "pass": medians[top] / medians[bottom] <= limit,
+            }
+            for label, top, bottom, limit in TARGETS
+        ],
+    }
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(table, indent=2) + "\n")
+
+    print(f"{table['call']}, {table['calls_per_transport']} calls per transport")
     print(f"{'transport':<10}{'median µs':>12}{'p99 µs':>12}{'x local':>10}")
-    for name, samples in timings.items():
-        median = statistics.median(samples)
-        p99 = statistics.quantiles(samples, n=100)[98]
-        print(f"{name:<10}{median * 1e6:>12.0f}{p99 * 1e6:>12.0f}{median / local:>10.2f}")
+    for row in table["rows"]:
+        print(
+            f"{row['transport']:<10}{row['median_us']:>12.0f}{row['p99_us']:>12.0f}"
+            f"{row['x_local']:>10.2f}"
+        )
+    for target in table["targets"]:
+        verdict = "PASS" if target["pass"] else "FAIL"
+        print(
+            f"{target['ratio']:<18}{target['value']:>8.2f}  (<= {target['at_most']:g})  {verdict}"
+        )
+    print(f"written to {output}")
+    print(json.dumps(table))
+    if args.check and not all(target["pass"] for target in table["targets"]):
+        sys.exit(1)
 
 
 if __name__ == "__main__":
