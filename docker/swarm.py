@@ -98,6 +98,8 @@ def stack_file(config: dict, stack: str) -> dict:
             for key, value in service.items()
             if key not in SERVICE_KEYS_LEFT_OUT and value is not None
         }
+        for port in kept.get("ports", []):
+            port["published"] = int(port["published"])  # compose renders a string
         for limits in kept.get("deploy", {}).get("resources", {}).values():
             if "cpus" in limits:
                 limits["cpus"] = str(limits["cpus"])
@@ -142,11 +144,11 @@ def docker(*args: str, check: bool = True) -> str:
 
 
 def swarm_state() -> tuple[str, str]:
-    """(LocalNodeState, cluster id) of this engine."""
-    state, _, cluster = docker(
-        "info", "--format", "{{.Swarm.LocalNodeState}} {{.Swarm.Cluster.ID}}"
-    ).partition(" ")
-    return state, cluster.strip()
+    """(LocalNodeState, cluster id: "" unless active) of this engine."""
+    state = docker("info", "--format", "{{.Swarm.LocalNodeState}}")
+    if state != "active":
+        return state, ""
+    return state, docker("info", "--format", "{{.Swarm.Cluster.ID}}")
 
 
 def ensure_swarm(swarm_dir: Path) -> None:
@@ -198,7 +200,15 @@ def wait_converged(stack: str, gateway_url: str, seconds: float) -> None:
         "service", "ps", "--no-trunc", "--format", "{{.Name}} {{.CurrentState}} {{.Error}}",
         *services_of(stack), check=False,
     )  # fmt: skip
-    sys.exit(f"swarm: not converged after {seconds:.0f} s, waiting for {waiting}\n{errors}")
+    logs = [
+        docker("service", "logs", "--raw", "--tail", "5", name, check=False)
+        for name in waiting
+        if name in services_of(stack)
+    ]
+    sys.exit(
+        f"swarm: not converged after {seconds:.0f} s, waiting for {waiting}\n{errors}\n"
+        + "\n".join(logs)
+    )
 
 
 def up(swarm_dir: Path, stack: str, gateway_port: str, wait_seconds: float) -> None:

@@ -25,7 +25,7 @@ IMAGES = (
 )
 
 
-TOPOLOGIES = ("monolith", "split-local", "compose")
+TOPOLOGIES = ("monolith", "split-local", "compose", "swarm")
 # A test that uses one of these fixtures runs in that topology.
 TOPOLOGY_OF_FIXTURE = {
     "monolith": "monolith",
@@ -33,6 +33,7 @@ TOPOLOGY_OF_FIXTURE = {
     "compose_stack": "compose",
     "compose_env": "compose",
     "amqp_broker": "compose",  # the compose broker image, in a container of its own
+    "swarm_stack": "swarm",  # tests_e2e/test_swarm.py
 }
 
 
@@ -45,9 +46,17 @@ def topologies_of(item: pytest.Item) -> set[str]:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """``TOPOLOGY=compose`` (``make test-e2e TOPOLOGY=compose``) runs one topology's tests."""
+    """``TOPOLOGY=compose`` (``make test-e2e TOPOLOGY=compose``) runs one topology's tests.
+
+    Without it every topology runs but swarm, which has a step of its own (``make test-swarm``:
+    it initialises a swarm on this engine).
+    """
     wanted = os.environ.get("TOPOLOGY")
     if not wanted:
+        swarm = [item for item in items if "swarm" in topologies_of(item)]
+        if swarm:
+            config.hook.pytest_deselected(items=swarm)
+            items[:] = [item for item in items if item not in swarm]
         return
     if wanted not in TOPOLOGIES:
         raise pytest.UsageError(f"TOPOLOGY: one of {', '.join(TOPOLOGIES)}, got {wanted!r}")

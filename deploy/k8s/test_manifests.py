@@ -2,7 +2,6 @@
 
 import re
 import subprocess
-from pathlib import Path
 
 import pytest
 import yaml
@@ -133,7 +132,3 @@ def test_the_trial_overlay_adds_a_database_per_service_and_the_broker():
     stateful = {d["metadata"]["name"] for d in docs if d["kind"] == "StatefulSet"}
     assert stateful == {f"{name}-db" for name in KNOWN_SERVICES} | {"broker"}
     assert not [d for d in rendered("split") if d["kind"] == "StatefulSet"]
-
-
-def test_the_committed_gateway_copy_is_the_rendered_routing_table():
-    assert (Path(__file__).parent / "base" / "nginx.conf").read_text() == render()
