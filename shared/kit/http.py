@@ -54,6 +54,9 @@ class _Unavailable(Exception):
     """A failure of the provider, not of the request: worth a retry; counts for the breaker."""
 
 
+_RETRIED = retry_if_exception_type(_Unavailable)
+
+
 _pools: dict[tuple[str, str, int], httpx.Client] = {}
 _breakers: dict[str, pybreaker.CircuitBreaker] = {}
 _lock = threading.Lock()
@@ -117,6 +120,14 @@ class ResilientHttpClient:
         self._token = token
         self._http = pooled_client(service, base_url, transport, self.policy)
         self._breaker = circuit_breaker(service, self.policy)
+        # Built once, not per call: what each call needs besides its own deadline and URL.
+        self._base_url = str(self._http.base_url).rstrip("/") + "/"  # "http://host" has no "/"
+        self._stop_after = {
+            attempts: stop_after_attempt(attempts) for attempts in {1, self.policy.attempts}
+        }
+        self._wait = wait_random_exponential(
+            multiplier=self.policy.backoff_multiplier, max=self.policy.backoff_max
+        )
 
     def get_model(self, path: str, model: type[ModelT], *, params: Any = None) -> ModelT:
         """GET ``path`` and validate the body against a contract model."""
@@ -129,30 +140,37 @@ class ResilientHttpClient:
                 details={"errors": error.errors(include_url=False, include_context=False)},
             ) from None
 
-    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    def request(
+        self, method: str, path: str, *, params: Any = None, **kwargs: Any
+    ) -> httpx.Response:
         deadline = self._deadline()
+        url = self._url(path, params)
         attempts = self.policy.attempts if method.upper() in IDEMPOTENT_METHODS else 1
         retrying = Retrying(
-            stop=stop_after_attempt(attempts),
-            wait=wait_random_exponential(
-                multiplier=self.policy.backoff_multiplier, max=self.policy.backoff_max
-            ),
-            retry=retry_if_exception_type(_Unavailable),
-            reraise=True,
+            stop=self._stop_after[attempts], wait=self._wait, retry=_RETRIED, reraise=True
         )
         try:
             for attempt in retrying:
                 with attempt:
                     if deadline <= time.time():
                         raise _DeadlineExceeded("deadline exceeded")
-                    response = self._breaker.call(self._send, method, path, deadline, **kwargs)
+                    response = self._breaker.call(self._send, method, url, deadline, **kwargs)
         except (_Unavailable, _DeadlineExceeded, pybreaker.CircuitBreakerError) as error:
             raise ServiceUnavailableError(
                 f"The {self.service} service is unavailable.", details={"reason": str(error)}
             ) from None
         return self._checked(response)
 
-    def _send(self, method: str, path: str, deadline: float, **kwargs: Any) -> httpx.Response:
+    def _url(self, path: str, params: Any) -> httpx.URL:
+        """The absolute URL of one call, parsed once (not per attempt).
+
+        Given a relative path and ``params``, httpx would parse the URL three times per attempt
+        (the path, the merge with the base URL, the query added): a tenth of a small call.
+        """
+        query = f"{'&' if '?' in path else '?'}{httpx.QueryParams(params)}" if params else ""
+        return httpx.URL(f"{self._base_url}{path.lstrip('/')}{query}")
+
+    def _send(self, method: str, url: httpx.URL, deadline: float, **kwargs: Any) -> httpx.Response:
         remaining = max(deadline - time.time(), 0.001)
         timeout = httpx.Timeout(
             min(self.policy.read_timeout, remaining),
@@ -160,7 +178,7 @@ class ResilientHttpClient:
         )
         try:
             response = self._http.request(
-                method, path, headers=self._headers(deadline), timeout=timeout, **kwargs
+                method, url, headers=self._headers(deadline), timeout=timeout, **kwargs
             )
         except httpx.TimeoutException:
             raise _Unavailable("timeout") from None

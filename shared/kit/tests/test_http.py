@@ -204,6 +204,33 @@ def test_without_token_or_request_id_neither_header_is_sent():
     assert "X-Request-ID" not in sent.headers
 
 
+@pytest.mark.parametrize(
+    ("base_url", "expected"),
+    [
+        ("http://g", "http://g/hello?q=a+b%26c&q=%C3%A9&n=1"),
+        ("http://g/", "http://g/hello?q=a+b%26c&q=%C3%A9&n=1"),
+        ("http://gateway/users", "http://gateway/users/hello?q=a+b%26c&q=%C3%A9&n=1"),
+        ("http://gateway/users/", "http://gateway/users/hello?q=a+b%26c&q=%C3%A9&n=1"),
+    ],
+)
+def test_the_path_joins_the_base_url_and_params_are_encoded(base_url, expected):
+    recorder = Recorder((200, {"text": "hi"}))
+    client = ResilientHttpClient(
+        service="greeter", base_url=base_url, transport=httpx.MockTransport(recorder)
+    )
+    client.get_model("/hello", Greeting, params=[("q", "a b&c"), ("q", "é"), ("n", "1")])
+    [sent] = recorder.requests
+    assert str(sent.url) == expected
+    assert sent.url.params.get_list("q") == ["a b&c", "é"]
+
+
+def test_params_are_added_to_a_query_already_in_the_path():
+    recorder = Recorder((200, {"text": "hi"}))
+    client_for(recorder).get_model("/hello?id=1&id=2", Greeting, params={"id": "3"})
+    [sent] = recorder.requests
+    assert str(sent.url) == "http://greeter/hello?id=1&id=2&id=3"
+
+
 def test_registered_context_writers_add_their_headers_to_every_call(monkeypatch):
     def write_trace(headers):
         headers["traceparent"] = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"

@@ -27,12 +27,9 @@ class HttpUsersClient(ResilientHttpClient):
         wanted = list(dict.fromkeys(uuids))
         found: dict[UUID, UserSummary] = {}
         for start in range(0, len(wanted), MAX_BATCH):
-            chunk = wanted[start : start + MAX_BATCH]
-            page = self.get_model(
-                "/internal/v1/users/",
-                InternalUserListResponse,
-                params=[("uuid", str(uuid)) for uuid in chunk],
-            )
+            # A uuid's text is hex digits and dashes: the query needs no escaping.
+            query = "&".join(f"uuid={uuid}" for uuid in wanted[start : start + MAX_BATCH])
+            page = self.get_model(f"/internal/v1/users/?{query}", InternalUserListResponse)
             found.update(
                 {
                     user.uuid: UserSummary(uuid=user.uuid, display_name=user.display_name)
