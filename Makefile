@@ -175,7 +175,7 @@ swarm-down: $(STAMP) compose-plugin  ## Remove the swarm stack (volumes kept); l
 	$(BIN)/python docker/swarm.py down
 
 test-swarm: $(STAMP) compose-plugin  ## The smoke scenario and zero-downtime rolls on a swarm stack of its own (images from make images)
-	TOPOLOGY=swarm $(PYTEST) -p no:cacheprovider tests_e2e/test_swarm.py
+	TOPOLOGY=swarm $(PYTEST) -p no:cacheprovider -s tests_e2e/test_swarm.py
 
 K8S_TOOLS := build/k8s-tools
 KUBECTL ?= kubectl

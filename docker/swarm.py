@@ -3,6 +3,7 @@
     python docker/swarm.py up      # init a swarm if none, write secrets, render, deploy, wait
     python docker/swarm.py render  # write $SWARM_DIR/stack.json only (what `up` deploys)
     python docker/swarm.py down [--volumes]   # remove the stack; leave the swarm as it was found
+    python docker/swarm.py rotate-jwt-key     # a new key pair for the next `up`
 
 The topology is docker-compose.yml's: `docker compose config` renders it with docker/swarm.yml
 (deploy policies, Swarm secrets), then the few keys `docker stack deploy` refuses or ignores
@@ -29,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from config.services import KNOWN_SERVICES  # noqa: E402
+from shared.core.authentication.keys import generate_rsa_keypair  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("compose_env", ROOT / "docker" / "compose_env.py")
 compose_env = importlib.util.module_from_spec(_spec)
@@ -72,6 +74,25 @@ def write_secrets(swarm_dir: Path) -> None:
                 secret_file.touch(mode=0o600, exist_ok=True)
                 secret_file.write_text(values.pop(variable).replace("\\n", "\n") + "\n")
         compose_env.write_env_file(env_dir / path.name, values)
+
+
+def rotate_jwt_key(swarm_dir: Path) -> None:
+    """A new key pair in source/: the private key where it was, the public key everywhere else."""
+    source = swarm_dir / "source"
+    files = sorted(source.glob("*.env"))
+    if not files:
+        sys.exit(f"{source}: no environment files yet; run `make swarm` first")
+    private_pem, public_pem = generate_rsa_keypair()
+    for path in files:
+        values = compose_env.read_env_file(path)
+        if "JWT_PRIVATE_KEY" in values:
+            values["JWT_PRIVATE_KEY"] = compose_env.one_line(private_pem)
+        elif "JWT_PUBLIC_KEY" in values:
+            values["JWT_PUBLIC_KEY"] = compose_env.one_line(public_pem)
+        else:
+            continue
+        compose_env.write_env_file(path, values)
+        print(f"{path}: new JWT key")
 
 
 def compose_config(swarm_dir: Path, stack: str) -> dict:
@@ -261,7 +282,7 @@ def down(swarm_dir: Path, stack: str, volumes: bool) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["up", "render", "down"])
+    parser.add_argument("command", choices=["up", "render", "down", "rotate-jwt-key"])
     parser.add_argument("--volumes", action="store_true", help="down: delete the data volumes")
     parser.add_argument("--wait", type=float, default=300, help="up: seconds to converge")
     args = parser.parse_args()
@@ -269,6 +290,8 @@ def main() -> None:
     stack = os.environ.get("SWARM_STACK", "split-ready")
     if args.command == "up":
         up(swarm_dir, stack, os.environ.get("GATEWAY_PORT", "8080"), args.wait)
+    elif args.command == "rotate-jwt-key":
+        rotate_jwt_key(swarm_dir)
     elif args.command == "render":
         print(f"wrote {render(swarm_dir, stack)}")
     else:
