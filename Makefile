@@ -181,7 +181,7 @@ K8S_TOOLS := build/k8s-tools
 KUBECTL ?= kubectl
 
 $(K8S_TOOLS)/.installed: deploy/k8s/requirements-tools.txt
-	test -x $(K8S_TOOLS)/bin/python || $(PYTHON) -m venv $(K8S_TOOLS)
+	test -x $(K8S_TOOLS)/bin/python || $(BIN)/python -m venv $(K8S_TOOLS)
 	$(K8S_TOOLS)/bin/python -m pip install --quiet -r deploy/k8s/requirements-tools.txt
 	touch $@
 
