@@ -205,23 +205,25 @@ def test_without_token_or_request_id_neither_header_is_sent():
 
 
 @pytest.mark.parametrize(
-    ("base_url", "expected"),
+    ("base_url", "expected_path"),
     [
-        ("http://g", "http://g/hello?q=a+b%26c&q=%C3%A9&n=1"),
-        ("http://g/", "http://g/hello?q=a+b%26c&q=%C3%A9&n=1"),
-        ("http://gateway/users", "http://gateway/users/hello?q=a+b%26c&q=%C3%A9&n=1"),
-        ("http://gateway/users/", "http://gateway/users/hello?q=a+b%26c&q=%C3%A9&n=1"),
+        ("http://g", "http://g/hello"),
+        ("http://g/", "http://g/hello"),
+        ("http://gateway/users", "http://gateway/users/hello"),
+        ("http://gateway/users/", "http://gateway/users/hello"),
     ],
 )
-def test_the_path_joins_the_base_url_and_params_are_encoded(base_url, expected):
+def test_the_path_joins_the_base_url_and_params_are_encoded(base_url, expected_path):
     recorder = Recorder((200, {"text": "hi"}))
     client = ResilientHttpClient(
         service="greeter", base_url=base_url, transport=httpx.MockTransport(recorder)
     )
     client.get_model("/hello", Greeting, params=[("q", "a b&c"), ("q", "é"), ("n", "1")])
     [sent] = recorder.requests
-    assert str(sent.url) == expected
-    assert sent.url.params.get_list("q") == ["a b&c", "é"]
+    # httpx writes a space as "+" or "%20" depending on its version: both decode alike.
+    assert str(sent.url.copy_with(query=None)) == expected_path
+    assert "%26" in sent.url.query.decode() and "%C3%A9" in sent.url.query.decode()
+    assert sent.url.params.multi_items() == [("q", "a b&c"), ("q", "é"), ("n", "1")]
 
 
 def test_params_are_added_to_a_query_already_in_the_path():
