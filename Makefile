@@ -92,9 +92,9 @@ contracts: $(STAMP)  ## Rewrite the committed JSON Schema snapshots of every con
 bench-clients: $(STAMP)  ## get_users(20) through local, wsgi and http: medians and ratios
 	$(BIN)/python -m bench.clients
 
-bench-api: $(STAMP)  ## API throughput vs a bare view (wrk, gunicorn 2 workers), monolith and split-local
+bench-api: $(STAMP) images compose-plugin  ## Throughput and p99 as ratios: monolith vs its bare view, logging on/off, split-local and compose vs the monolith (var/bench/api.json)
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
-	$(BIN)/python -m bench.api --split-local
+	$(BIN)/python -m bench.api --split-local --compose
 
 bench-events: $(STAMP)  ## Integration events in split-local: events/s end to end, lag p50/p99 at 100/s (var/bench/events.json)
 	$(BIN)/python -m bench.events
