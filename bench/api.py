@@ -11,6 +11,11 @@ every row alike. The rows:
 - monolith, logging off: the same server with gunicorn's access log off and Django at WARNING;
 - split-local (``--split-local``) and the compose stack (``--compose``), through the gateway.
 
+Each row also gives the CPU time its serving processes (gunicorn's and, for split-local, the
+gateway's and both services') spent per request: on a busy 2-core machine requests/s move with
+whatever else runs, CPU per request much less, so the split's CPU ratio is printed as a
+cross-check of its throughput ratio.
+
 It prints the table and the targets (docs/ARCHITECTURE.md, "Performance") and writes them as
 JSON to ``var/bench/api.json``. Exit status 0 unless ``--check`` is given and a target fails.
 
@@ -28,7 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "var" / "bench" / "api.json"
 PASSWORD = "correct-horse-battery-9"
 COMPOSE_PROJECT = "split-ready-bench"
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 GUNICORN = [sys.executable, "-m", "gunicorn", "--config", "python:config.gunicorn"]  # as the image
 
 ENDPOINTS = {  # name: (path, needs a token); "{project}" is the seeded project's uuid
@@ -56,6 +62,7 @@ THROUGHPUT_TARGETS = [
     ("list, logging as shipped / off", ("monolith", "list"), ("logging off", "list"), 0.90),
 ]
 SPLIT_ENDPOINTS = ("list", "expand", "detail")
+SERVICES = ("users", "projects")
 SPLIT_MIN_THROUGHPUT = 0.8
 SPLIT_MAX_P99 = 1.5
 
@@ -67,6 +74,9 @@ class Target:
     endpoints: tuple[str, ...]
     token: str = ""
     project: str = ""
+    # The processes serving it (with their children): their CPU per request is measured too,
+    # steadier than requests/s on a busy machine. None: not measurable from here (containers).
+    processes: Callable[[], list[int]] | None = None
 
 
 def free_port() -> int:
@@ -107,8 +117,8 @@ def seed(target: Target) -> None:
         target.project = project.json()["uuid"]
 
 
-def wrk(url: str, token: str, seconds: int) -> tuple[float, float]:
-    """(requests per second, p99 latency in ms) for one URL; any non-2xx fails the run."""
+def wrk(url: str, token: str, seconds: int) -> tuple[float, float, int]:
+    """(requests per second, p99 latency in ms, requests) for one URL; a non-2xx fails the run."""
     command = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", url]
     if token:
         command[1:1] = ["-H", f"Authorization: Bearer {token}"]
@@ -117,11 +127,33 @@ def wrk(url: str, token: str, seconds: int) -> tuple[float, float]:
         raise SystemExit(f"errors while benchmarking {url}:\n{output}")
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     value, unit = re.search(r"99%\s+([\d.]+)(\w+)", output).groups()
-    return rate, float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    return rate, float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit], requests
+
+
+def cpu_seconds(roots: list[int]) -> float:
+    """User and system CPU of the processes ``roots`` and all their descendants, so far."""
+    children: dict[int, list[int]] = {}
+    times: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    total, pending = 0.0, list(roots)
+    while pending:
+        pid = pending.pop()
+        total += times.get(pid, 0.0)
+        pending += children.get(pid, [])
+    return total
 
 
 @contextmanager
-def monolith(environment: dict[str, str], logs: Path, name: str) -> Iterator[str]:
+def monolith(environment: dict[str, str], logs: Path, name: str) -> Iterator[tuple[str, int]]:
     port = free_port()
     with open(logs / f"{name}.log", "wb") as log:
         server = subprocess.Popen(
@@ -133,14 +165,14 @@ def monolith(environment: dict[str, str], logs: Path, name: str) -> Iterator[str
         )
         try:
             wait_until_up(f"http://127.0.0.1:{port}/healthz")
-            yield f"http://127.0.0.1:{port}"
+            yield f"http://127.0.0.1:{port}", server.pid
         finally:
             server.terminate()
             server.wait(timeout=60)
 
 
 @contextmanager
-def split_local(environment: dict[str, str]) -> Iterator[str]:
+def split_local(environment: dict[str, str]) -> Iterator[tuple[str, Path]]:
     ports = {name: str(free_port()) for name in ("USERS_PORT", "PROJECTS_PORT", "GATEWAY_PORT")}
     split_env = {
         **environment,
@@ -152,9 +184,14 @@ def split_local(environment: dict[str, str]) -> Iterator[str]:
     quiet = {"cwd": ROOT, "env": split_env, "check": True, "stdout": subprocess.DEVNULL}
     subprocess.run([script, "up"], **quiet)
     try:
-        yield f"http://127.0.0.1:{ports['GATEWAY_PORT']}"
+        yield f"http://127.0.0.1:{ports['GATEWAY_PORT']}", Path(split_env["SPLIT_LOCAL_DIR"])
     finally:
         subprocess.run([script, "down"], **quiet)
+
+
+def split_local_processes(state: Path) -> list[int]:
+    """The gateway and both services of a split-local (not the events processes, nor the broker)."""
+    return [int((state / "run" / f"{name}.pid").read_text()) for name in ("gateway", *SERVICES)]
 
 
 @contextmanager
@@ -172,20 +209,27 @@ def compose() -> Iterator[str]:
 
 
 def measure(targets: list[Target], seconds: int, rounds: int) -> dict[str, dict[str, dict]]:
-    samples: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    samples: dict[tuple[str, str], list[tuple[float, float, float | None]]] = {}
     for target in targets:  # warm every worker and connection pool up first
         for endpoint in target.endpoints:
             wrk(url_of(target, endpoint), token_of(target, endpoint), 2)
     for _ in range(rounds):
         for target in targets:
             for endpoint in target.endpoints:
-                result = wrk(url_of(target, endpoint), token_of(target, endpoint), seconds)
-                samples.setdefault((target.name, endpoint), []).append(result)
+                roots = target.processes() if target.processes else []
+                before = cpu_seconds(roots)
+                rate, p99, requests = wrk(
+                    url_of(target, endpoint), token_of(target, endpoint), seconds
+                )
+                cpu = (cpu_seconds(roots) - before) * 1000 / requests if roots else None
+                samples.setdefault((target.name, endpoint), []).append((rate, p99, cpu))
     table: dict[str, dict[str, dict]] = {}
     for (name, endpoint), results in samples.items():
+        cpus = [cpu for _, _, cpu in results if cpu is not None]
         table.setdefault(name, {})[endpoint] = {
-            "requests_per_second": round(statistics.median(rate for rate, _ in results), 1),
-            "p99_ms": round(statistics.median(p99 for _, p99 in results), 2),
+            "requests_per_second": round(statistics.median(rate for rate, _, _ in results), 1),
+            "p99_ms": round(statistics.median(p99 for _, p99, _ in results), 2),
+            "cpu_ms_per_request": round(statistics.median(cpus), 3) if cpus else None,
         }
     return table
 
@@ -222,13 +266,23 @@ def verdicts(table: dict[str, dict[str, dict]]) -> list[dict]:
                 "at_most": SPLIT_MAX_P99,
             }
             checks += [throughput, p99]
+            if split["cpu_ms_per_request"] and mono["cpu_ms_per_request"]:
+                cpu_ratio = mono["cpu_ms_per_request"] / split["cpu_ms_per_request"]
+                checks.append(
+                    {
+                        "target": f"{topology} {endpoint}, CPU: monolith / split",
+                        "ratio": round(cpu_ratio, 3),
+                        "at_least": SPLIT_MIN_THROUGHPUT,
+                        "informational": True,  # the same question, asked of CPU time
+                    }
+                )
     for check in checks:
         check["passed"] = (
             check["ratio"] >= check["at_least"]
             if "at_least" in check
             else check["ratio"] <= check["at_most"]
         )
-        if check["target"].startswith("compose"):
+        if check["target"].startswith("compose") or check.get("informational"):
             # PostgreSQL in containers against SQLite in one process: shown, not a target.
             check["informational"] = True
     return checks
@@ -236,11 +290,17 @@ def verdicts(table: dict[str, dict[str, dict]]) -> list[dict]:
 
 def report(table: dict[str, dict[str, dict]], checks: list[dict]) -> None:
     bare = table["monolith"]["bare"]["requests_per_second"]
-    print(f"\n{'topology':<14}{'endpoint':<10}{'req/s':>10}{'p99 ms':>10}{'/ bare':>9}")
+    print(
+        f"\n{'topology':<14}{'endpoint':<10}{'req/s':>10}{'p99 ms':>10}{'/ bare':>9}{'CPU ms':>9}"
+    )
     for name, rows in table.items():
         for endpoint, row in rows.items():
-            rate = row["requests_per_second"]
-            print(f"{name:<14}{endpoint:<10}{rate:>10.0f}{row['p99_ms']:>10.1f}{rate / bare:>9.3f}")
+            rate, cpu = row["requests_per_second"], row["cpu_ms_per_request"]
+            cpu_text = f"{cpu:>9.3f}" if cpu is not None else f"{'-':>9}"
+            print(
+                f"{name:<14}{endpoint:<10}{rate:>10.0f}{row['p99_ms']:>10.1f}"
+                f"{rate / bare:>9.3f}{cpu_text}"
+            )
     print(f"\n{'target':<42}{'ratio':>8}{'limit':>10}  verdict")
     for check in checks:
         limit = f">= {check['at_least']}" if "at_least" in check else f"<= {check['at_most']}"
@@ -252,8 +312,8 @@ def report(table: dict[str, dict[str, dict]], checks: list[dict]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=5, help="wrk duration per measurement")
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (median kept)")
+    parser.add_argument("--seconds", type=int, default=3, help="wrk duration per measurement")
+    parser.add_argument("--rounds", type=int, default=4, help="interleaved rounds (median kept)")
     parser.add_argument("--split-local", action="store_true", help="also measure split-local")
     parser.add_argument("--compose", action="store_true", help="also measure the compose stack")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target fails")
@@ -280,22 +340,22 @@ def main() -> None:
             stdout=subprocess.DEVNULL,
         )
     with ExitStack() as servers:
-        mono = Target(
-            "monolith",
-            servers.enter_context(monolith(shipped, var_dir, "monolith")),
-            tuple(ENDPOINTS),
-        )
+        url, pid = servers.enter_context(monolith(shipped, var_dir, "monolith"))
+        mono = Target("monolith", url, tuple(ENDPOINTS), processes=lambda pid=pid: [pid])
         seed(mono)
-        off = Target(
-            "logging off", servers.enter_context(monolith(quiet, var_dir, "quiet")), ("list",)
-        )
+        url, pid = servers.enter_context(monolith(quiet, var_dir, "quiet"))
+        off = Target("logging off", url, ("list",), processes=lambda pid=pid: [pid])
         off.token, off.project = mono.token, mono.project
         targets = [mono, off]
         if args.split_local:
             split_env = {**shipped, "VAR_DIR": tempfile.mkdtemp(prefix="bench-split-")}
+            url, state = servers.enter_context(split_local(split_env))
             targets.append(
                 Target(
-                    "split-local", servers.enter_context(split_local(split_env)), SPLIT_ENDPOINTS
+                    "split-local",
+                    url,
+                    SPLIT_ENDPOINTS,
+                    processes=lambda state=state: split_local_processes(state),
                 )
             )
         if args.compose:
