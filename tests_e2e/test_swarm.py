@@ -2,10 +2,11 @@
 
 The smoke scenario through the gateway, the secrets where they belong, and projects under a
 steady stream of reads and writes through the gateway: rolled (`docker service update --force`)
-with no failed request at all; one replica killed (SIGKILL) with every read answered and only
-the writes that replica held failing (502, never applied twice). No write acknowledged is lost,
-none is doubled. `make test-swarm` runs it (TOPOLOGY=swarm); the stack, its secrets, networks
-and volumes are removed afterwards, and the swarm is left as found.
+or given a failing update that Swarm rolls back, with no failed request at all; one replica
+killed (SIGKILL) with every read answered and only the writes that replica held failing (502,
+never applied twice). No write acknowledged is lost, none is doubled. `make test-swarm` runs it
+(TOPOLOGY=swarm); the stack, its secrets, networks and volumes are removed afterwards, and the
+swarm is left as found.
 """
 
 import collections
@@ -271,6 +272,25 @@ def test_a_forced_rolling_update_of_projects_loses_no_request(swarm_stack, write
     assert len(after) == 2
     assert not before & after  # both replicas replaced
     traffic.assert_no_error_and_every_write_once("rolling update", rolled_in)
+
+
+def test_a_failing_update_of_projects_rolls_back_by_itself(swarm_stack, writer):
+    """A new spec whose tasks never become healthy (an unknown service: they stop at start)."""
+    wait_converged(swarm_stack, "projects", 2)
+    with Traffic(swarm_stack.url, writer) as traffic:
+        started = time.monotonic()
+        subprocess.run(
+            ["docker", "service", "update", "--detach=false", "--quiet",
+             "--env-add", "SERVICES=nope", f"{STACK}_projects"],
+            capture_output=True, timeout=300, check=False,
+        )  # fmt: skip
+        wait_converged(swarm_stack, "projects", 2)
+        took = time.monotonic() - started
+    service = swarm_stack.service("projects")
+    assert service["UpdateStatus"]["State"] == "rollback_completed", service["UpdateStatus"]
+    assert "SERVICES=nope" not in service["Spec"]["TaskTemplate"]["ContainerSpec"]["Env"]
+    # start-first: the old replicas served throughout.
+    traffic.assert_no_error_and_every_write_once("failed update, rolled back", took)
 
 
 def test_killing_one_projects_replica_fails_only_the_writes_it_held(swarm_stack, writer):
