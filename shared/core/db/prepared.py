@@ -11,8 +11,10 @@ the rows through Django's own converters. The ORM stays the one definition of th
 ``build`` must return a ``.values(...)`` queryset, and may only compare the bound values for
 equality (``field=value``, or ``field__in=values`` with a list or tuple bound: its length is
 part of the shape): a lookup that rewrites its value (``contains`` makes ``%value%``) belongs
-to the ORM path. A marker that is missing from the compiled parameters is an error at
-the first call, never a wrong result.
+to the ORM path. Each shape is compiled twice, with two sets of random markers:
+a bound value's parameter holds the first marker in one SQL and the second in the other, every
+other parameter is the same in both; anything else (a marker missing, or rewritten) is an error
+at the first call, never a wrong result.
 """
 
 import secrets
@@ -24,6 +26,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -97,11 +100,55 @@ class PreparedQuery:
     def _compile(
         self, kind: str, using: str, shape: Hashable, arity: Mapping[str, int | None]
     ) -> _Compiled:
+        """Compile twice, with two sets of markers: a bound value's parameter is one that holds
+        the first marker in the first SQL and the second in the second; every other parameter
+        must be the same in both (a lookup that rewrote a marker would leave it different)."""
+        first, second = (self._compile_with_markers(kind, using, shape, arity) for _ in range(2))
+        if first is None or second is None:
+            return _Compiled(sql="", params=(), slots=(), columns=(), compiler=None, empty=True)
+        (sql, params, markers, queryset, compiler), (sql_2, params_2, markers_2, *_) = first, second
+        if sql != sql_2 or len(params) != len(params_2):
+            raise ValueError("the SQL of this shape depends on the values bound")
+        connection = connections[using]
+        slots = []
+        for name, marker in markers.items():
+            pairs = zip(marker, markers_2[name], strict=True) if isinstance(marker, list) else None
+            items = enumerate(pairs) if pairs else [(None, (marker, markers_2[name]))]
+            for item, (one, other) in items:
+                field = self._bind[name]
+                adapted = field.get_db_prep_value(one, connection, prepared=False)
+                adapted_2 = field.get_db_prep_value(other, connection, prepared=False)
+                found = [
+                    index
+                    for index, (param, param_2) in enumerate(zip(params, params_2, strict=True))
+                    if param == adapted and param_2 == adapted_2
+                ]
+                if not found:
+                    raise ValueError(f"{name}: not compared for equality by the prepared query")
+                slots += [(index, name, item) for index in found]
+        bound = {index for index, _, _ in slots}
+        for index, (param, param_2) in enumerate(zip(params, params_2, strict=True)):
+            if index not in bound and param != param_2:
+                raise ValueError(f"parameter {index}: a bound value rewritten by its lookup")
+        if kind == "count":
+            sql = f"SELECT COUNT(*) FROM ({sql}) counted"
+        return _Compiled(
+            sql=sql,
+            params=tuple(params),
+            slots=tuple(slots),
+            columns=tuple(queryset.query.values_select),
+            compiler=compiler if kind == "rows" else None,
+        )
+
+    def _compile_with_markers(
+        self, kind: str, using: str, shape: Hashable, arity: Mapping[str, int | None]
+    ) -> tuple[str, list[Any], dict[str, Any], QuerySet, SQLCompiler] | None:
+        """The SQL, parameters, markers, queryset and compiler; None if Django proved it empty."""
         connection = connections[using]
         markers: dict[str, Any] = {
-            name: _marker(self._bind[name])
+            name: _marker(self._bind[name], connection)
             if length is None
-            else [_marker(self._bind[name]) for _ in range(length)]
+            else [_marker(self._bind[name], connection) for _ in range(length)]
             for name, length in arity.items()
         }
         queryset = self._build(shape, **markers).using(using)
@@ -111,25 +158,8 @@ class PreparedQuery:
         try:
             sql, params = compiler.as_sql()
         except EmptyResultSet:
-            return _Compiled(sql="", params=(), slots=(), columns=(), compiler=None, empty=True)
-        if kind == "count":
-            sql = f"SELECT COUNT(*) FROM ({sql}) counted"
-        slots = []
-        for name, marker in markers.items():
-            items = enumerate(marker) if isinstance(marker, list) else [(None, marker)]
-            for item, one in items:
-                adapted = self._bind[name].get_db_prep_value(one, connection, prepared=False)
-                found = [index for index, param in enumerate(params) if param == adapted]
-                if not found:
-                    raise ValueError(f"{name}: not compared for equality by the prepared query")
-                slots += [(index, name, item) for index in found]
-        return _Compiled(
-            sql=sql,
-            params=tuple(params),
-            slots=tuple(slots),
-            columns=tuple(queryset.query.values_select),
-            compiler=compiler if kind == "rows" else None,
-        )
+            return None
+        return sql, list(params), markers, queryset, compiler
 
 
 def _length(value: Any) -> int | None:
@@ -137,11 +167,18 @@ def _length(value: Any) -> int | None:
     return len(value) if isinstance(value, list | tuple) else None
 
 
-def _marker(field: Field) -> Any:
-    """A value of the field's type that nothing else in a query will equal."""
+def _marker(field: Field, connection: BaseDatabaseWrapper) -> Any:
+    """A random value of the field's type, within what the database stores in it.
+
+    An integer out of the column's range would let Django prove the query empty (PostgreSQL's
+    smallint stops at 32767), so integers are drawn from the upper half of the range.
+    """
     kind = field.get_internal_type()
     if kind == "UUIDField":
         return uuid.uuid4()
     if kind.endswith("IntegerField"):
-        return 2**30 + secrets.randbelow(2**29)
+        low, high = connection.ops.integer_field_range(kind)
+        high = min(high if high is not None else 2**31 - 1, 2**31 - 1)
+        low = max(low if low is not None else 0, high // 2)
+        return low + secrets.randbelow(high - low)
     return f"prepared-marker-{secrets.token_hex(8)}"

@@ -4,10 +4,10 @@ import datetime
 import uuid
 
 import pytest
-from django.db import connections
+from django.db import connections, models
 from django.db.models import QuerySet
 
-from shared.core.db.prepared import PreparedQuery
+from shared.core.db.prepared import PreparedQuery, _marker
 from shared.core.tests.testapp.models import Widget
 
 pytestmark = pytest.mark.django_db(databases=["testapp"])
@@ -109,3 +109,12 @@ def test_a_list_binds_each_item_and_its_length_is_part_of_the_shape(owners):
         rows = by_uuid.rows(using="testapp", uuids=[widget.uuid for widget in picked])
         assert sorted(row["name"] for row in rows) == sorted(w.name for w in picked)
     assert len(by_uuid._compiled) == 2  # one item, three items
+
+
+@pytest.mark.parametrize("field", [models.PositiveSmallIntegerField(), models.SmallIntegerField()])
+def test_an_integer_marker_is_within_the_columns_range(field):
+    """Out of range, Django would prove the query empty (PostgreSQL's smallint, say)."""
+    connection = connections["testapp"]
+    low, high = connection.ops.integer_field_range(field.get_internal_type())
+    for _ in range(100):
+        assert low <= _marker(field, connection) <= high
