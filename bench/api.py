@@ -250,6 +250,16 @@ def verdicts(table: dict[str, dict[str, dict]]) -> list[dict]:
         {"target": name, "ratio": round(rate(num) / rate(den), 3), "at_least": limit}
         for name, num, den, limit in THROUGHPUT_TARGETS
     ]
+    shipped, off = table["monolith"]["list"], table["logging off"]["list"]
+    if shipped["cpu_ms_per_request"] and off["cpu_ms_per_request"]:
+        checks.append(
+            {
+                "target": "list, logging as shipped / off, CPU",
+                "ratio": round(off["cpu_ms_per_request"] / shipped["cpu_ms_per_request"], 3),
+                "at_least": 0.9,
+                "informational": True,  # the same question, asked of CPU time
+            }
+        )
     for topology in ("split-local", "compose"):
         if topology not in table:
             continue
