@@ -402,6 +402,8 @@ SPECTACULAR_SETTINGS = {
 OTEL_EXPORTER_OTLP_ENDPOINT = env.str("OTEL_EXPORTER_OTLP_ENDPOINT") or env.str(
     "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"
 )
+# The events relay and consumer have no web server: with METRICS_PORT they serve /metrics on it.
+METRICS_PORT = env.int("METRICS_PORT", 0, minimum=0)
 
 # --- Logging: one JSON object per line ----------------------------------------------------------
 

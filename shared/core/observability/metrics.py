@@ -213,6 +213,24 @@ def exposition() -> bytes:
     return generate_latest(registry)
 
 
+def serve_if_configured() -> int | None:
+    """Serve ``/metrics`` on ``METRICS_PORT`` from a process that has no web server (the events
+    relay and consumer), so their metrics (consumer lag, outbox backlog) are scraped as the
+    services' are; in a thread, with this process's values. Returns the port, if any."""
+    from django.conf import settings
+    from prometheus_client import start_http_server
+
+    port = getattr(settings, "METRICS_PORT", 0)
+    if not port:
+        return None
+    registry = CollectorRegistry()
+    registry.register(_Forward(REGISTRY))
+    registry.register(OutboxCollector())
+    start_http_server(port, registry=registry)
+    logger.info("metrics on port %s", port)
+    return port
+
+
 class _Forward:
     """Collects another registry's metrics (REGISTRY itself is never changed by a scrape)."""
 

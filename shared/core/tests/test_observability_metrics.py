@@ -9,6 +9,7 @@ from shared.core.observability.metrics import (
     REGISTRY,
     exposition,
     observe_consumer_lag,
+    serve_if_configured,
     watch_breaker,
 )
 
@@ -65,3 +66,26 @@ def test_metrics_is_served_as_prometheus_text(client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain; version=")
     assert b"http_server_requests_total" in response.content
+
+
+def test_a_process_without_a_web_server_serves_nothing_unless_configured(settings):
+    settings.METRICS_PORT = 0
+    assert serve_if_configured() is None
+
+
+@pytest.mark.django_db(databases=["default", "testapp"], transaction=True)
+def test_a_process_without_a_web_server_serves_metrics_on_its_port(settings):
+    import socket
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.METRICS_PORT = port
+    observe_consumer_lag("lonely", "thing.done", datetime.now(UTC).isoformat())
+
+    assert serve_if_configured() == port
+    body = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+    assert 'events_consumer_lag_seconds_count{consumer="lonely",event_type="thing.done"}' in body
+    assert "events_outbox_backlog" in body

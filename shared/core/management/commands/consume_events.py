@@ -17,6 +17,7 @@ from django.db import close_old_connections
 from shared.core.events import inbox, registry
 from shared.core.events import transport as transports
 from shared.core.events.conf import setting
+from shared.core.observability import metrics
 
 # A consumer lives long; its connections may not. Django's clean-up closes those past
 # CONN_MAX_AGE or unusable (reconnecting, and for SQLite checkpointing the WAL of a connection
@@ -96,6 +97,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"no consumer service hosted here{f' named {service}' if service else ''}"
             )
+        metrics.serve_if_configured()  # consumer lag, where the consumer runs alone
         if len(consumers) == 1:
             consume(consumers[0], transport)
             return

@@ -20,6 +20,7 @@ from django.utils import timezone
 from shared.core.events import relay as relays
 from shared.core.events import transport as transports
 from shared.core.events.conf import setting
+from shared.core.observability import metrics
 
 logger = logging.getLogger("shared.core.events")
 PRUNE_EVERY_SECONDS = 3600
@@ -49,6 +50,7 @@ class Command(BaseCommand):
             sent = relay.run_once()
             self.stdout.write(f"sent {sent} event(s)")
             return
+        metrics.serve_if_configured()  # the outbox backlog, where the relay runs alone
         self._stopping = False
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, self._stop)
