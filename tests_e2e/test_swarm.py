@@ -304,13 +304,15 @@ def test_killing_one_projects_replica_fails_only_the_writes_it_held(swarm_stack,
         replaced_in = time.monotonic() - killed
     assert victim not in swarm_stack.containers("projects")
     traffic.report("one replica killed", replaced_in)
-    # Every read succeeded (report). A write the killed replica was handling when it died gets
-    # 502: the gateway never replays a POST, which could apply it twice. At most one per writer
-    # (each has one request in flight), only at the kill, and never applied twice.
+    # Every read succeeded (report). A write the killed replica was handling when it died fails:
+    # the gateway never replays a POST, which could apply it twice. It is a 502 when the replica
+    # died before answering, or a response cut after its head (gunicorn sends the head and the
+    # body in two writes; the write may then be applied, its answer lost). At most one per
+    # writer (each has one request in flight), only at the kill, and never applied twice.
     failed = [(status, at) for _, status, at in traffic.writes if status != 201]
     assert len(failed) <= WRITERS, failed
     for status, at in failed:
-        assert status == 502
+        assert status == 502 or "RemoteProtocolError" in str(status), status
         assert killed - 0.5 <= at <= killed + 3
 
 
