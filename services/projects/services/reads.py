@@ -95,7 +95,7 @@ class ProjectRows:
         ordering: str | None = None,
     ):
         self._filters = {"status": status, "priority": priority, "search": search}
-        self._ordering = ordering
+        self._ordering = _known_ordering(ordering)  # so a made-up one is no shape of its own
         self._values: dict[str, Any] = {"actor_uuid": actor_uuid}
         self._values.update(
             (k, v) for k, v in (("status", status), ("priority", priority)) if v is not None
@@ -142,7 +142,7 @@ def project_row(*, actor_uuid: UUID, project_uuid: UUID | str) -> Row:
     """The row of a project the actor may see; anything else (a malformed uuid too) NotFound."""
     try:
         rows = _PROJECT_ROW.rows(using=DB, actor_uuid=actor_uuid, project_uuid=project_uuid)
-    except (DjangoValidationError, ValueError):
+    except DjangoValidationError:  # not a uuid
         rows = []
     if not rows:
         raise NotFoundError("Project not found.")
@@ -211,9 +211,14 @@ def _one(projects: QuerySet[Project], project_uuid: UUID | str) -> Project:
         raise NotFoundError("Project not found.") from None
 
 
-def _order_by(ordering: str | None) -> list[OrderBy]:
+def _known_ordering(ordering: str | None) -> str:
     if not ordering or ordering.removeprefix("-") not in ORDERING_FIELDS:
-        ordering = DEFAULT_ORDERING  # unknown values are ignored, "--name" among them
+        return DEFAULT_ORDERING  # unknown values are ignored, "--name" among them
+    return ordering
+
+
+def _order_by(ordering: str | None) -> list[OrderBy]:
+    ordering = _known_ordering(ordering)
     field, is_text = ORDERING_FIELDS[ordering.removeprefix("-")]
     primary = ordered(field, descending=ordering.startswith("-"), text=is_text, using=DB)
     return [primary, ordered("id", using=DB)]

@@ -243,3 +243,60 @@ def test_owners_of_is_degraded_when_users_is_unavailable(users_fake, project):
     lookup = reads.owners_of(projects=[reads.row_of(project)])
 
     assert (lookup.owners, lookup.degraded) == ({}, True)
+
+
+# --- the API's reads: rows through prepared queries ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"status": "active"},
+        {"priority": 1},
+        {"status": "active", "priority": 1, "ordering": "-name"},
+        {"ordering": "priority"},
+        {"search": "LOW"},
+    ],
+)
+def test_project_rows_are_the_lists_rows(owner, member, shared_project, make_project, filters):
+    make_project("Draft low", status="draft", priority=1)
+    make_project("Active low", status="active", priority=1)
+    make_project("Active high", status="active", priority=3)
+    for actor in (owner, member):
+        expected = list(
+            reads.list_projects(actor_uuid=actor.uuid, **filters).values(*reads.PROJECT_COLUMNS)
+        )
+        rows = reads.ProjectRows(actor_uuid=actor.uuid, **filters)
+
+        assert rows.count() == len(expected)
+        assert rows[0:2] == expected[0:2]
+        assert rows[1:20] == expected[1:20]
+        assert rows[0:0] == []
+
+
+def test_an_unknown_ordering_is_the_default_one_and_no_shape_of_its_own(owner, make_project):
+    make_project("A")
+    default = reads.ProjectRows(actor_uuid=owner.uuid)[0:20]
+    compiled = len(reads._PROJECT_ROWS._compiled)
+
+    for ordering in ("made-up", "--name", "-made-up"):
+        assert reads.ProjectRows(actor_uuid=owner.uuid, ordering=ordering)[0:20] == default
+    assert len(reads._PROJECT_ROWS._compiled) == compiled
+
+
+def test_project_row_for_owner_and_member(owner, member, shared_project):
+    for actor in (owner, member):
+        row = reads.project_row(actor_uuid=actor.uuid, project_uuid=str(shared_project.uuid))
+        assert row == reads.row_of(shared_project)
+
+
+@pytest.mark.parametrize("project_uuid", ["not-a-uuid", "", "123", str(uuid4())])
+def test_project_row_of_a_malformed_or_unknown_uuid_is_not_found(owner, project_uuid):
+    with pytest.raises(NotFoundError):
+        reads.project_row(actor_uuid=owner.uuid, project_uuid=project_uuid)
+
+
+def test_project_row_is_not_found_for_a_stranger(stranger, project):
+    with pytest.raises(NotFoundError):
+        reads.project_row(actor_uuid=stranger.uuid, project_uuid=project.uuid)
