@@ -67,7 +67,7 @@ class PreparedQuery:
         return [dict(zip(compiled.columns, row, strict=True)) for row in converted]
 
     def count(self, *, using: str, shape: Hashable = (), **values: Any) -> int:
-        """How many rows the query has, ignoring its ordering and slice."""
+        """How many rows the query has, its ordering ignored (``build`` must not slice here)."""
         compiled = self._prepared("count", using, shape, values)
         if compiled.empty:
             return 0
