@@ -9,7 +9,9 @@ every row alike. The rows:
 - monolith: the bare view (``/healthz``, Django without DRF), the list of 20, the list with
   ``expand=owner`` and a project's detail;
 - monolith, logging off: the same server with gunicorn's access log off and Django at WARNING;
-- split-local (``--split-local``) and the compose stack (``--compose``), through the gateway.
+- split-local (``--split-local``), through the gateway, in the same rounds;
+- the compose stack (``--compose``), through its gateway, in a phase of its own (its idle
+  containers would load the other rows), beside the monolith measured again.
 
 Each row also gives the CPU time its serving processes (gunicorn's and, for split-local, the
 gateway's and both services') spent per request: on a busy 2-core machine requests/s move with
@@ -63,6 +65,7 @@ THROUGHPUT_TARGETS = [
 ]
 SPLIT_ENDPOINTS = ("list", "expand", "detail")
 SERVICES = ("users", "projects")
+MONOLITH_BESIDE_COMPOSE = "monolith (2)"  # measured again, in the compose phase
 SPLIT_MIN_THROUGHPUT = 0.8
 SPLIT_MAX_P99 = 1.5
 
@@ -264,7 +267,8 @@ def verdicts(table: dict[str, dict[str, dict]]) -> list[dict]:
         if topology not in table:
             continue
         for endpoint in SPLIT_ENDPOINTS:
-            split, mono = table[topology][endpoint], table["monolith"][endpoint]
+            reference = MONOLITH_BESIDE_COMPOSE if topology == "compose" else "monolith"
+            split, mono = table[topology][endpoint], table[reference][endpoint]
             throughput = {
                 "target": f"{topology} {endpoint} / monolith",
                 "ratio": round(split["requests_per_second"] / mono["requests_per_second"], 3),
@@ -357,22 +361,23 @@ def main() -> None:
         off = Target("logging off", url, ("list",), processes=lambda pid=pid: [pid])
         off.token, off.project = mono.token, mono.project
         targets = [mono, off]
-        if args.split_local:
-            split_env = {**shipped, "VAR_DIR": tempfile.mkdtemp(prefix="bench-split-")}
-            url, state = servers.enter_context(split_local(split_env))
-            targets.append(
-                Target(
-                    "split-local",
-                    url,
-                    SPLIT_ENDPOINTS,
-                    processes=lambda state=state: split_local_processes(state),
-                )
-            )
+        with ExitStack() as split:  # stopped before the compose phase
+            if args.split_local:
+                split_env = {**shipped, "VAR_DIR": tempfile.mkdtemp(prefix="bench-split-")}
+                url, state = split.enter_context(split_local(split_env))
+                processes = lambda state=state: split_local_processes(state)  # noqa: E731
+                targets.append(Target("split-local", url, SPLIT_ENDPOINTS, processes=processes))
+                seed(targets[-1])
+            table = measure(targets, args.seconds, args.rounds)
         if args.compose:
-            targets.append(Target("compose", servers.enter_context(compose()), SPLIT_ENDPOINTS))
-        for target in targets[2:]:
-            seed(target)
-        table = measure(targets, args.seconds, args.rounds)
+            # Its own phase: the stack's idle PostgreSQL, broker and relays would otherwise
+            # load every other row. The monolith is measured again beside it.
+            with compose() as url:
+                stack = Target("compose", url, SPLIT_ENDPOINTS)
+                seed(stack)
+                beside = Target(MONOLITH_BESIDE_COMPOSE, mono.base_url, SPLIT_ENDPOINTS)
+                beside.token, beside.project, beside.processes = mono.token, mono.project, None
+                table |= measure([beside, stack], args.seconds, args.rounds)
 
     checks = verdicts(table)
     report(table, checks)
