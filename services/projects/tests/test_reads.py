@@ -30,15 +30,21 @@ def test_get_project_for_owner_and_member(owner, member, shared_project):
     )
 
 
+# The model (writes' checks) and the row (the API's reads) follow the same visibility rules.
+READ_ONE = pytest.mark.parametrize("read", [reads.get_project, reads.project_row])
+
+
+@READ_ONE
 @pytest.mark.parametrize("project_uuid", ["not-a-uuid", "", "123", str(uuid4())])
-def test_get_project_with_malformed_or_unknown_uuid_is_not_found(owner, project_uuid):
+def test_get_project_with_malformed_or_unknown_uuid_is_not_found(owner, project_uuid, read):
     with pytest.raises(NotFoundError):
-        reads.get_project(actor_uuid=owner.uuid, project_uuid=project_uuid)
+        read(actor_uuid=owner.uuid, project_uuid=project_uuid)
 
 
-def test_stranger_cannot_get_a_project(stranger, project):
+@READ_ONE
+def test_stranger_cannot_get_a_project(stranger, project, read):
     with pytest.raises(NotFoundError):
-        reads.get_project(actor_uuid=stranger.uuid, project_uuid=project.uuid)
+        read(actor_uuid=stranger.uuid, project_uuid=project.uuid)
 
 
 def test_list_shows_owned_and_member_projects_only(
@@ -289,14 +295,3 @@ def test_project_row_for_owner_and_member(owner, member, shared_project):
     for actor in (owner, member):
         row = reads.project_row(actor_uuid=actor.uuid, project_uuid=str(shared_project.uuid))
         assert row == reads.row_of(shared_project)
-
-
-@pytest.mark.parametrize("project_uuid", ["not-a-uuid", "", "123", str(uuid4())])
-def test_project_row_of_a_malformed_or_unknown_uuid_is_not_found(owner, project_uuid):
-    with pytest.raises(NotFoundError):
-        reads.project_row(actor_uuid=owner.uuid, project_uuid=project_uuid)
-
-
-def test_project_row_is_not_found_for_a_stranger(stranger, project):
-    with pytest.raises(NotFoundError):
-        reads.project_row(actor_uuid=stranger.uuid, project_uuid=project.uuid)
