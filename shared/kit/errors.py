@@ -19,6 +19,7 @@ class ErrorCode(StrEnum):
     METHOD_NOT_ALLOWED = "method_not_allowed"
     NOT_ACCEPTABLE = "not_acceptable"
     CONFLICT = "conflict"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
     PAYLOAD_TOO_LARGE = "payload_too_large"
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
     THROTTLED = "throttled"
@@ -54,6 +55,7 @@ _STATUS: dict[ErrorCode, int] = {
     ErrorCode.METHOD_NOT_ALLOWED: 405,
     ErrorCode.NOT_ACCEPTABLE: 406,
     ErrorCode.CONFLICT: 409,
+    ErrorCode.IDEMPOTENCY_KEY_REUSED: 422,
     ErrorCode.PAYLOAD_TOO_LARGE: 413,
     ErrorCode.UNSUPPORTED_MEDIA_TYPE: 415,
     ErrorCode.THROTTLED: 429,
@@ -64,7 +66,11 @@ _STATUS: dict[ErrorCode, int] = {
 }
 
 # Codes that share a status with a more general one and are never picked from a bare status.
-_NOT_DEFAULT_FOR_STATUS = {ErrorCode.PARSE_ERROR, ErrorCode.NOT_AUTHENTICATED}
+_NOT_DEFAULT_FOR_STATUS = {
+    ErrorCode.PARSE_ERROR,
+    ErrorCode.NOT_AUTHENTICATED,
+    ErrorCode.IDEMPOTENCY_KEY_REUSED,
+}
 
 _MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.VALIDATION_ERROR: "The request is invalid.",
@@ -76,6 +82,7 @@ _MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.METHOD_NOT_ALLOWED: "Method not allowed.",
     ErrorCode.NOT_ACCEPTABLE: "The requested representation is not available.",
     ErrorCode.CONFLICT: "The request conflicts with the current state of the resource.",
+    ErrorCode.IDEMPOTENCY_KEY_REUSED: "This Idempotency-Key was already used for another request.",
     ErrorCode.PAYLOAD_TOO_LARGE: "The request body is too large.",
     ErrorCode.UNSUPPORTED_MEDIA_TYPE: "Unsupported media type.",
     ErrorCode.THROTTLED: "Too many requests.",

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from shared.core.tests import views
+from shared.core.tests import idempotency_views, views
 
 urlpatterns = [
     path("", include("shared.core.health.urls")),
@@ -19,4 +19,5 @@ urlpatterns = [
     path("plain/json-conflict", views.json_conflict),
     path("plain/streamed", views.streamed),
     path("internal/ping", views.InternalPingView.as_view()),
+    path("idempotent/widgets/", idempotency_views.widgets),
 ]

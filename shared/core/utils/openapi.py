@@ -35,6 +35,7 @@ ERROR_DESCRIPTIONS: dict[int, str] = {
     409: "`conflict`: the request conflicts with the current state of the resource.",
     413: "`payload_too_large`: the body is over the size limit (details: `max_bytes`).",
     415: "`unsupported_media_type`: send `Content-Type: application/json`.",
+    422: "`idempotency_key_reused`: the `Idempotency-Key` was sent before with another request.",
     429: "`throttled`: rate limited by the gateway; retry after `Retry-After` seconds.",
     500: "`internal_error`: an unexpected error (logged with the request id).",
     502: "`bad_gateway`: another service this request needs answered incorrectly.",

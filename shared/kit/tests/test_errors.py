@@ -14,6 +14,7 @@ PUBLIC_CODES = {
     "not_found": 404,
     "method_not_allowed": 405,
     "conflict": 409,
+    "idempotency_key_reused": 422,
     "payload_too_large": 413,
     "unsupported_media_type": 415,
     "throttled": 429,

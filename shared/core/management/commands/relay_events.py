@@ -2,8 +2,8 @@
 
 A long-running loop (its own process in split mode): each pass sends every due row, oldest
 first, and marks it sent once the transport confirmed it; it sleeps when nothing was due, and
-prunes old rows once an hour. ``--once`` runs one pass (with the local transport: delivers what
-in-process drains left behind, e.g. retries).
+prunes old rows and expired idempotency keys once an hour. ``--once`` runs one pass (with the
+local transport: delivers what in-process drains left behind, e.g. retries).
 """
 
 import logging
@@ -20,6 +20,7 @@ from django.utils import timezone
 from shared.core.events import relay as relays
 from shared.core.events import transport as transports
 from shared.core.events.conf import setting
+from shared.core.idempotency import store as idempotency
 from shared.core.observability import metrics
 
 logger = logging.getLogger("shared.core.events")
@@ -63,6 +64,7 @@ class Command(BaseCommand):
                 sent = relay.run_once()
                 if time.monotonic() - last_prune > PRUNE_EVERY_SECONDS:
                     relays.prune(now=timezone.now())
+                    idempotency.prune(now=timezone.now())
                     last_prune = time.monotonic()
             except Exception:  # the database is away: unsent rows stay, the next pass resends
                 logger.exception("relay pass failed")

@@ -3,6 +3,7 @@
 from django.db import models
 
 from shared.core.events.models import InboxEventBase, OutboxEventBase
+from shared.core.idempotency.models import IdempotentRequestBase
 from shared.core.models import OwnedMixin, SoftDeleteMixin, TimestampedModel, UUIDModel
 
 
@@ -39,4 +40,11 @@ class InboxEvent(InboxEventBase):
     """The test app as a consumer: its inbox, next to the widgets its handlers make."""
 
     class Meta(InboxEventBase.Meta):
+        pass
+
+
+class IdempotentRequest(IdempotentRequestBase):
+    """The test app's answered writes, in its own database."""
+
+    class Meta(IdempotentRequestBase.Meta):
         pass
