@@ -1,8 +1,10 @@
 """Cost of one ``get_users`` call of 20 uuids through each UsersClient transport.
 
-bare-orm (the ORM query reading the columns get_users returns, materialised: the floor), local
-(direct service call), wsgi (full HTTP path into this process, no socket) and http (gunicorn on
-loopback, keep-alive). gunicorn and logging run as the image runs them: ``--config
+bare-orm (the ORM query reading the columns get_users returns, materialised), local (direct
+service call), wsgi (full HTTP path into this process, no socket), http (gunicorn on loopback,
+keep-alive) and http-floor: the same client against gunicorn serving a recorded answer with no
+Django behind it (``bench/floor_app.py``), what the transport costs before the users service does
+any work. gunicorn and logging run as the image runs them: ``--config
 python:config.gunicorn`` (JSON access log, written to ``gunicorn.log`` in the bench's temporary
 folder), LOG_LEVEL=INFO, DJANGO_ACCESS_LOG=false. The transports are measured in interleaved
 rounds in one run so that machine noise hits them alike; medians and p99 are printed with their
@@ -27,6 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 UUIDS_PER_CALL = 20
+FLOOR_APP = "bench.floor_app:application"
 # (name, numerator, denominator, most allowed): issue 11, item 4.
 TARGETS = [
     ("http / local", "http", "local", 3.0),
@@ -53,6 +56,24 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float
         except httpx.TransportError:
             time.sleep(0.2)
     raise SystemExit(f"the users server did not start (see {log})")
+
+
+def start_gunicorn(
+    app: str, environment: dict[str, str], log: Path
+) -> tuple[str, subprocess.Popen]:
+    """gunicorn as the image runs it, one worker, serving ``app``; its URL once it answers."""
+    port = free_port()
+    with log.open("wb") as log_file:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--config", "python:config.gunicorn", app],
+            cwd=ROOT,
+            env={**environment, "PORT": str(port)},
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    wait_until_up(url, server, log)
+    return url, server
 
 
 def measure(call, calls: int) -> list[float]:
@@ -110,45 +131,41 @@ def main() -> None:
         rows = User.objects.using("users").filter(uuid__in=uuids, is_active=True)
         return list(rows.values_list("uuid", "display_name"))
 
-    port = free_port()
-    log = Path(var_dir) / "gunicorn.log"
-    with log.open("wb") as log_file:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--config",
-                "python:config.gunicorn",
-                "config.wsgi:application",
-            ],
-            cwd=ROOT,
-            env={
-                **environment,
-                "SERVICES": "users",
-                "EVENTS_TRANSPORT": "local",  # no broker: this bench deletes no account
-                "HOST": "127.0.0.1",
-                "PORT": str(port),
-                "GUNICORN_WORKERS": "1",
-            },
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
+    token = settings.INTERNAL_API_TOKEN
+    wsgi = HttpUsersClient(
+        base_url=in_process_base_url(), token=token, transport=in_process_transport()
+    )
+    floor_body = Path(var_dir) / "floor-body.json"
+    floor_body.write_bytes(
+        wsgi.request("GET", "/internal/v1/users/", params={"uuid": uuids}).content
+    )
+    server_environment = {
+        **environment,
+        "SERVICES": "users",
+        "EVENTS_TRANSPORT": "local",  # no broker: this bench deletes no account
+        "HOST": "127.0.0.1",
+        "GUNICORN_WORKERS": "1",
+        "BENCH_FLOOR_BODY": str(floor_body),
+    }
+    servers = [
+        start_gunicorn(app, server_environment, Path(var_dir) / f"{name}.log")
+        for name, app in (("users", "config.wsgi:application"), ("floor", FLOOR_APP))
+    ]
     try:
-        url = f"http://127.0.0.1:{port}"
-        wait_until_up(url, server, log)
-        token = settings.INTERNAL_API_TOKEN
+        (url, _), (floor_url, _) = servers
         local = LocalUsersClient()
         clients = {
             "local": local,
-            "wsgi": HttpUsersClient(
-                base_url=in_process_base_url(), token=token, transport=in_process_transport()
-            ),
+            "wsgi": wsgi,
             "http": HttpUsersClient(base_url=url, token=token),
         }
+        # Its own pool and breaker: a provider of another name.
+        floor = HttpUsersClient(base_url=floor_url, token=token)
+        floor.service = "users-floor"
         calls = {"bare-orm": bare_orm} | {
             name: (lambda c=client: c.get_users(uuids)) for name, client in clients.items()
         }
+        calls["http-floor"] = lambda: floor.get_users(uuids)
         assert len(bare_orm()) == UUIDS_PER_CALL  # warm-up, and a correctness check
         for client in clients.values():
             assert client.get_users(uuids) == local.get_users(uuids)
@@ -159,8 +176,9 @@ def main() -> None:
             for name, call in calls.items():
                 timings[name] += measure(call, per_round)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for _, server in servers:
+            server.terminate()
+            server.wait(timeout=30)
 
     medians = {name: statistics.median(samples) for name, samples in timings.items()}
     table = {
@@ -201,6 +219,11 @@ def main() -> None:
         print(
             f"{target['ratio']:<18}{target['value']:>8.2f}  (<= {target['at_most']:g})  {verdict}"
         )
+    floor = medians["http-floor"] / medians["local"]
+    print(
+        f"http-floor / local {floor:8.2f}  (the client and gunicorn alone, before users does any"
+        " work)"
+    )
     print(f"written to {output}")
     print(json.dumps(table))
     if args.check and not all(target["pass"] for target in table["targets"]):
