@@ -365,6 +365,8 @@ if not 0 < EVENTS_RELAY_POLL_SECONDS <= 60:  # also refuses nan
         "EVENTS_RELAY_POLL_SECONDS: must be more than 0 and at most 60, "
         f"got {EVENTS_RELAY_POLL_SECONDS:g}"
     )
+# A write's Idempotency-Key is answered from its stored response for this long (ADR 20).
+IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", 24, minimum=1)
 EVENTS_OUTBOXES = {
     m.name: {"model": m.outbox_model, "database": m.database_alias}
     for m in HOSTED

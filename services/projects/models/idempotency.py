@@ -1,0 +1,8 @@
+"""The projects service's answered writes (Idempotency-Key), in its own database."""
+
+from shared.core.idempotency.models import IdempotentRequestBase
+
+
+class IdempotentRequest(IdempotentRequestBase):
+    class Meta(IdempotentRequestBase.Meta):
+        pass
