@@ -1,9 +1,10 @@
 #!/bin/sh
 # Fills in the only values that differ between topologies, then runs nginx in the foreground.
 # Each @<NAME>_UPSTREAM@ of the rendered config (one per known service) takes the host:port in
-# the variable <NAME>_UPSTREAM, which is required.
+# the variable <NAME>_UPSTREAM, which is required. GATEWAY_CONFIG: the rendered config read (the
+# image's by default; tests/test_gateway_routes.py runs this script on the committed one).
 set -eu
-config=/etc/split-ready/nginx.conf
+config=${GATEWAY_CONFIG:-/etc/split-ready/nginx.conf}
 runtime=${GATEWAY_RUNTIME_DIR:-/tmp/gateway}
 mkdir -p "$runtime"
 script="s|@LISTEN@|${GATEWAY_LISTEN:-8080}|g; s|@RUNTIME_DIR@|$runtime|g"
@@ -28,7 +29,6 @@ if [ -n "${GATEWAY_RESOLVER:-}" ]; then
     service=$(echo "${name%_UPSTREAM}" | tr 'A-Z' 'a-z')
     targets="$targets\n        set \$upstream_$service $(printenv "$name");"
     dynamic="$dynamic; s|proxy_pass http://$service;|proxy_pass http://\$upstream_$service;|"
-    dynamic="$dynamic; s|set \$no_replay_upstream $service;|set \$no_replay_upstream \$upstream_$service;|"
   done
   dynamic="$dynamic; s|^\( *listen [^;]*;\)|\1$targets|"
   sed -i -e "$dynamic" "$runtime/nginx.conf"

@@ -41,15 +41,6 @@ GATEWAY_ERRORS = {
     503: ("service_unavailable", "The service behind the gateway is unavailable."),
     504: ("gateway_timeout", "The service behind the gateway did not answer in time."),
 }
-# nginx replays a failed request on the next replica for every method but POST, PATCH and LOCK,
-# even once it has sent it; it cannot tell a request that never reached a replica from one that
-# did. DELETE is a write: it is proxied from a location that never tries a second replica.
-NO_REPLAY = "@no_replay"
-NO_REPLAY_STATUS = 418  # an internal hop to NO_REPLAY; never answered to a client
-NO_REPLAY_BODY = [
-    "proxy_next_upstream off;",
-    "proxy_pass http://$no_replay_upstream;",
-]
 # The same details the services give (shared/core/middleware/body_size.py).
 ERROR_DETAILS = {413: {"max_bytes": MAX_BODY_BYTES}}
 # nginx's internal 494 ("request header too large") goes out as the standard 431.
@@ -76,12 +67,7 @@ def slashless_paths() -> list[str]:
 
 
 def _proxy(service: str) -> list[str]:
-    """Proxy to ``service``; a DELETE goes to one replica only (see NO_REPLAY)."""
-    return [
-        f"if ($request_method = DELETE) {{ set $no_replay_upstream {service}; "
-        f"return {NO_REPLAY_STATUS}; }}",
-        f"proxy_pass http://{service};",
-    ]
+    return [f"proxy_pass http://{service};"]
 
 
 def upstream_placeholder(service: str) -> str:
@@ -111,7 +97,6 @@ def render_routes() -> str:
     for prefix, service in public_routes():
         assert service_of[prefix] == service
         blocks.append(_location("^~", prefix, _proxy(service)))
-    blocks.append(_location("", NO_REPLAY, NO_REPLAY_BODY))
     return "\n\n".join(blocks)
 
 
@@ -125,7 +110,6 @@ def render_errors() -> str:
         f"{INDENT}error_page {status} {_answer(status)}{ERROR_URI}{status};"
         for status in GATEWAY_ERRORS
     ]
-    pages.append(f"{INDENT}error_page {NO_REPLAY_STATUS} = {NO_REPLAY};")
     handlers = []
     for status, (code, message) in GATEWAY_ERRORS.items():
         details = ERROR_DETAILS.get(status, {})

@@ -1,13 +1,16 @@
 """One routing table: the gateway's nginx config and the services' URL confs agree with it.
 
 Also the gateway's edges: no redirects, its own errors in the envelope, head limits tighter than
-gunicorn's, keep-alive and retries that cannot lose or double a write.
+gunicorn's, keep-alive, and writes replayed on another replica with their Idempotency-Key.
 """
 
 import json
 import logging
+import os
 import re
 import signal
+import stat
+import subprocess
 import threading
 import uuid
 from pathlib import Path
@@ -26,7 +29,7 @@ from config.services import (
     public_routes,
     rate_limited_paths,
 )
-from gateway.render import COMMITTED, GATEWAY_ERRORS, NO_REPLAY, render
+from gateway.render import COMMITTED, GATEWAY_ERRORS, render
 from shared.core.testing import assert_error_envelope
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -198,7 +201,7 @@ def test_error_pages_reach_internal_locations_by_uri():
     # answered an over-long or malformed request line with its own HTML 500 instead.
     config = COMMITTED.read_text()
     locations = _locations(config)
-    pages = [page for page in _directive(config, "error_page") if NO_REPLAY not in page]
+    pages = _directive(config, "error_page")
     assert len(pages) == len(GATEWAY_ERRORS)
     for page in pages:
         status, *answer, uri = page.split()
@@ -250,22 +253,70 @@ def test_the_gateway_drops_idle_upstream_connections_before_gunicorn_does():
     assert gunicorn.GATEWAY_UPSTREAM_KEEPALIVE < gunicorn.DRAIN_SECONDS < gunicorn.graceful_timeout
 
 
-def test_the_gateway_never_replays_a_non_idempotent_request():
+def _map(config: str, source: str, target: str) -> dict[str, str]:
+    """{value: result} of the nginx ``map source target`` block of a rendered config."""
+    block = config.split(f"map {source} {target} {{\n", 1)[1].split("\n    }", 1)[0]
+    pairs = (line.strip().rstrip(";").split(None, 1) for line in block.splitlines())
+    return {value: result for value, result in pairs}
+
+
+def test_every_write_carries_an_idempotency_key_the_clients_or_the_gateways():
     config = COMMITTED.read_text()
-    retries = _directive(config, "proxy_next_upstream")
-    # nginx itself never replays a POST or PATCH it has sent, unless told "non_idempotent".
-    assert retries == ["error timeout", "off"]
-    # It would replay a DELETE: every proxied location hands DELETE to a location that does not.
-    locations = _locations(config)
-    for (_, path), body in locations.items():
-        if "proxy_pass http://" in body and path != NO_REPLAY:
-            [service] = re.findall(r"proxy_pass http://(\w+);", body)
-            guard = f"set $no_replay_upstream {service}; return 418;"
-            assert f"if ($request_method = DELETE) {{ {guard} }}" in body, path
-    no_replay = locations[("", NO_REPLAY)]
-    assert "proxy_next_upstream off;" in no_replay
-    assert _directive(config, "recursive_error_pages") == ["on"]  # its failures: the envelope
-    assert f"error_page 418 = {NO_REPLAY};" in config
+    assert "Idempotency-Key $idempotency_key" in _directive(config, "proxy_set_header")
+    # The client's own key, else the gateway's request id: one per request, the same on every
+    # replica the request is sent to ($req_id is the client's X-Request-ID, reusable: not a key).
+    assert _map(config, "$http_idempotency_key", "$write_key") == {
+        '""': "$request_id",
+        "default": "$http_idempotency_key",
+    }
+    # Reads carry none (an empty value is not sent).
+    assert _map(config, "$request_method", "$idempotency_key") == {
+        "GET": '""',
+        "HEAD": '""',
+        "OPTIONS": '""',
+        "default": "$write_key",
+    }
+
+
+def test_the_gateway_replays_writes_on_connection_errors_but_never_a_replicas_answer():
+    config = COMMITTED.read_text()
+    # Writes too ("non_idempotent"): they carry their key. Never on an upstream's status (no
+    # http_5xx), and at most on one other replica.
+    assert _directive(config, "proxy_next_upstream") == ["error timeout non_idempotent"]
+    assert _directive(config, "proxy_next_upstream_tries") == ["2"]
+    # No location opts out of it (the DELETE-only detour of before is gone).
+    assert "proxy_next_upstream" not in "".join(_locations(config).values())
+    assert "return 418" not in config
+
+
+def test_the_entrypoint_fills_in_addresses_and_resolves_them_per_request(tmp_path):
+    """GATEWAY_RESOLVER (Swarm): every proxy_pass goes through a variable; the rest is intact."""
+    fake_nginx = tmp_path / "bin" / "nginx"
+    fake_nginx.parent.mkdir()
+    fake_nginx.write_text('#!/bin/sh\necho "nginx $*"\n')
+    fake_nginx.chmod(fake_nginx.stat().st_mode | stat.S_IEXEC)
+    runtime = tmp_path / "runtime"
+    env = {
+        "PATH": f"{fake_nginx.parent}:{os.environ['PATH']}",
+        "GATEWAY_CONFIG": str(COMMITTED),
+        "GATEWAY_RUNTIME_DIR": str(runtime),
+        "GATEWAY_RESOLVER": "127.0.0.11",
+        **{f"{name.upper()}_UPSTREAM": f"{name}:8000" for name in KNOWN_SERVICES},
+    }
+    entrypoint = ROOT / "gateway" / "entrypoint.sh"
+    ran = subprocess.run(["sh", str(entrypoint)], env=env, capture_output=True, text=True)
+    assert ran.returncode == 0, ran.stderr
+    assert f"-c {runtime}/nginx.conf" in ran.stdout
+    config = (runtime / "nginx.conf").read_text()
+    assert not re.findall(r"@[A-Z_]+@", config)  # every placeholder filled in
+    assert "resolver 127.0.0.11 valid=1s ipv6=off;" in config
+    for name in KNOWN_SERVICES:
+        assert f"set $upstream_{name} {name}:8000;" in config
+        assert f"proxy_pass http://{name};" not in config
+        assert f"proxy_pass http://$upstream_{name};" in config
+    committed = COMMITTED.read_text()
+    for directive in ("proxy_next_upstream", "proxy_next_upstream_tries", "proxy_set_header"):
+        assert _directive(config, directive) == _directive(committed, directive)
 
 
 def test_the_gateways_413_gives_the_same_details_as_the_services():
