@@ -263,7 +263,7 @@ def test_projects_stopped_the_gateway_answers_and_users_is_unaffected(gateway_ur
         deleted = timed(
             world.client, "DELETE", f"/api/projects/{world.project}/", headers=world.alice
         )
-        assert_envelope(deleted, {502, 503, 504})  # a DELETE is never replayed: still an envelope
+        assert_envelope(deleted, {502, 503, 504})  # no replica to replay it on: an envelope
         _, auth = register_and_login(world.client, "Dora")  # register and login
         me = world.client.get("/api/users/me/", headers=auth)
         assert me.status_code == 200, me.text
