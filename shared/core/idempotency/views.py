@@ -11,10 +11,11 @@ header go straight to the view.
 
 import functools
 import hashlib
+import logging
 from collections.abc import Callable
 from typing import Any
 
-from django.db import router, transaction
+from django.db import InterfaceError, OperationalError, router, transaction
 from django.http import HttpRequest, HttpResponse
 
 from shared.core.exceptions.envelope import error_response
@@ -29,6 +30,7 @@ MAX_KEY_LENGTH = 255
 NOT_STORED = frozenset({401})
 
 View = Callable[..., HttpResponse]
+logger = logging.getLogger("shared.core.errors")
 
 
 def idempotent(view: View, *, model: type[IdempotentRequestBase]) -> View:
@@ -43,7 +45,11 @@ def idempotent(view: View, *, model: type[IdempotentRequestBase]) -> View:
             return view(request, *args, **kwargs)
         if problem := key_problem(key):
             return error_response(ErrorCode.VALIDATION_ERROR, details={HEADER: [problem]})
-        return _once(view, model, key, request, *args, **kwargs)
+        try:
+            return _once(view, model, key, request, *args, **kwargs)
+        except (OperationalError, InterfaceError):  # as the DRF handler answers (ADR 4)
+            logger.exception("Database unavailable for an idempotent request")
+            return error_response(ErrorCode.SERVICE_UNAVAILABLE, "The database is unavailable.")
 
     return wrapped
 

@@ -5,7 +5,7 @@ import json
 
 import pytest
 from django.core.management import call_command
-from django.db import connections
+from django.db import OperationalError, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -108,6 +108,15 @@ def test_a_5xx_is_rolled_back_with_its_key_so_a_retry_runs_again(client):
     assert not OutboxEvent.objects.exists()
     assert not IdempotentRequest.objects.exists()
     assert post(client, "fail").status_code == 500  # ran again, not answered from a row
+
+
+def test_a_database_that_is_down_is_503_as_without_a_key(client, monkeypatch):
+    def down(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr("shared.core.idempotency.views.claim", down)
+    assert_error_envelope(post(client, "anvil"), 503, "service_unavailable")
+    assert not Widget.objects.exists()
 
 
 def test_a_401_is_not_kept(client):
