@@ -6,22 +6,16 @@ the gateway image and split-local do; nginx's $time_iso8601 alone has neither.
 
 import json
 import re
-import shutil
-import signal
 import socket
-import subprocess
 import time
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
 from gateway.render import render
+from tests.nginx_process import free_port, running_nginx
 
 ISO_UTC_MILLIS = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
-NGINX = shutil.which("nginx") or next(
-    (path for path in ("/usr/sbin/nginx",) if Path(path).exists()), None
-)
 
 
 def log_time_map(config: str) -> list[tuple[str, str]]:
@@ -67,43 +61,16 @@ def test_the_time_map_gives_iso_8601_with_milliseconds(time_iso8601, msec, logge
         assert ISO_UTC_MILLIS.fullmatch(logged)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.mark.skipif(NGINX is None, reason="nginx is not installed")
 def test_nginx_writes_one_json_line_with_a_utc_millisecond_time(tmp_path):
     port = free_port()
-    config = tmp_path / "nginx.conf"
-    config.write_text(
-        render(
-            users_upstream="127.0.0.1:9",
-            projects_upstream="127.0.0.1:9",
-            listen=f"127.0.0.1:{port}",
-            runtime_dir=str(tmp_path),
-        )
+    config = render(
+        users_upstream="127.0.0.1:9",
+        projects_upstream="127.0.0.1:9",
+        listen=f"127.0.0.1:{port}",
+        runtime_dir=str(tmp_path),
     )
-    stdout = tmp_path / "stdout.log"
-    with stdout.open("wb") as out:
-        nginx = subprocess.Popen(
-            [NGINX, "-e", "stderr", "-c", str(config), "-g", "daemon off;"],
-            stdout=out,
-            stderr=subprocess.PIPE,
-            env={"TZ": "UTC", "PATH": "/usr/sbin:/usr/bin:/bin"},
-        )
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                conn = socket.create_connection(("127.0.0.1", port), timeout=2)
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "nginx did not start"
-                assert nginx.poll() is None, nginx.stderr.read().decode()
-                time.sleep(0.05)
-        with conn:
+    with running_nginx(config, port, tmp_path) as stdout:
+        with socket.create_connection(("127.0.0.1", port), timeout=2) as conn:
             conn.sendall(
                 b'GET /healthz?x="%0a HTTP/1.1\r\nHost: x\r\nX-Request-ID: gw-1\r\n'
                 b"Connection: close\r\n\r\n"
@@ -112,14 +79,6 @@ def test_nginx_writes_one_json_line_with_a_utc_millisecond_time(tmp_path):
         deadline = time.monotonic() + 5
         while not stdout.read_text() and time.monotonic() < deadline:
             time.sleep(0.05)
-    finally:
-        nginx.send_signal(signal.SIGQUIT)
-        try:
-            nginx.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            nginx.kill()
-            nginx.wait(timeout=5)
-        nginx.stderr.close()
 
     [line] = stdout.read_text().splitlines()
     record = json.loads(line)
